@@ -1,0 +1,419 @@
+package did
+
+import (
+	"crypto"
+	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/decred/dcrd/dcrec/secp256k1/v4"
+)
+
+// KeyType names a public-key algorithm supported for verification methods.
+type KeyType string
+
+// Supported key types.
+const (
+	Ed25519   KeyType = "Ed25519"
+	X25519    KeyType = "X25519"
+	P256      KeyType = "P-256"
+	Secp256k1 KeyType = "secp256k1"
+)
+
+// Verification-method types (DID Specification Registries).
+const (
+	TypeJSONWebKey          = "JsonWebKey"
+	TypeJSONWebKey2020      = "JsonWebKey2020"
+	TypeMultikey            = "Multikey"
+	TypeEd25519VK2018       = "Ed25519VerificationKey2018"
+	TypeEd25519VK2020       = "Ed25519VerificationKey2020"
+	TypeX25519KA2019        = "X25519KeyAgreementKey2019"
+	TypeX25519KA2020        = "X25519KeyAgreementKey2020"
+	TypeSecp256k1VK2019     = "EcdsaSecp256k1VerificationKey2019"
+	TypeSecp256k1Recovery20 = "EcdsaSecp256k1RecoveryMethod2020"
+)
+
+// Multicodec codes for public keys (multiformats table).
+const (
+	CodecEd25519Pub   uint64 = 0xed
+	CodecX25519Pub    uint64 = 0xec
+	CodecSecp256k1Pub uint64 = 0xe7
+	CodecP256Pub      uint64 = 0x1200
+)
+
+// KeyTypeOf reports the key type of a Go public key: ed25519.PublicKey,
+// *ecdh.PublicKey on X25519, *ecdsa.PublicKey on P-256, or
+// *secp256k1.PublicKey.
+func KeyTypeOf(pub crypto.PublicKey) (KeyType, error) {
+	switch k := pub.(type) {
+	case ed25519.PublicKey:
+		if len(k) != ed25519.PublicKeySize {
+			return "", fmt.Errorf("%w: Ed25519 key of %d bytes", ErrInvalidKey, len(k))
+		}
+		return Ed25519, nil
+	case *ecdh.PublicKey:
+		if k.Curve() == ecdh.X25519() {
+			return X25519, nil
+		}
+	case *ecdsa.PublicKey:
+		if k.Curve == elliptic.P256() {
+			return P256, nil
+		}
+	case *secp256k1.PublicKey:
+		return Secp256k1, nil
+	}
+	return "", fmt.Errorf("%w: %T", ErrUnsupportedKey, pub)
+}
+
+// codecOf returns the multicodec code and raw (compressed for EC) bytes.
+func codecOf(pub crypto.PublicKey) (uint64, []byte, error) {
+	kt, err := KeyTypeOf(pub)
+	if err != nil {
+		return 0, nil, err
+	}
+	switch kt {
+	case Ed25519:
+		return CodecEd25519Pub, []byte(pub.(ed25519.PublicKey)), nil
+	case X25519:
+		return CodecX25519Pub, pub.(*ecdh.PublicKey).Bytes(), nil
+	case P256:
+		k := pub.(*ecdsa.PublicKey)
+		return CodecP256Pub, elliptic.MarshalCompressed(k.Curve, k.X, k.Y), nil
+	default:
+		return CodecSecp256k1Pub, pub.(*secp256k1.PublicKey).SerializeCompressed(), nil
+	}
+}
+
+// PublicKeyFromBytes decodes raw public-key bytes of a key type: 32 bytes for
+// Ed25519 and X25519, SEC1 compressed or uncompressed points for P-256 and
+// secp256k1. Points are checked to be on the curve.
+func PublicKeyFromBytes(kt KeyType, b []byte) (crypto.PublicKey, error) {
+	switch kt {
+	case Ed25519:
+		if len(b) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("%w: Ed25519 key of %d bytes", ErrInvalidKey, len(b))
+		}
+		return ed25519.PublicKey(append([]byte(nil), b...)), nil
+	case X25519:
+		k, err := ecdh.X25519().NewPublicKey(b)
+		if err != nil {
+			return nil, fmt.Errorf("%w: X25519: %w", ErrInvalidKey, err)
+		}
+		return k, nil
+	case P256:
+		var x, y *big.Int
+		switch {
+		case len(b) == 33 && (b[0] == 2 || b[0] == 3):
+			x, y = elliptic.UnmarshalCompressed(elliptic.P256(), b)
+		case len(b) == 65 && b[0] == 4:
+			k, err := ecdh.P256().NewPublicKey(b) // validates the point
+			if err != nil {
+				return nil, fmt.Errorf("%w: P-256: %w", ErrInvalidKey, err)
+			}
+			raw := k.Bytes()
+			x, y = new(big.Int).SetBytes(raw[1:33]), new(big.Int).SetBytes(raw[33:])
+		}
+		if x == nil {
+			return nil, fmt.Errorf("%w: P-256 point of %d bytes", ErrInvalidKey, len(b))
+		}
+		return &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}, nil
+	case Secp256k1:
+		k, err := secp256k1.ParsePubKey(b)
+		if err != nil {
+			return nil, fmt.Errorf("%w: secp256k1: %w", ErrInvalidKey, err)
+		}
+		return k, nil
+	}
+	return nil, fmt.Errorf("%w: key type %q", ErrUnsupportedKey, kt)
+}
+
+// EncodeMultikey encodes a public key as a multibase base58btc string of its
+// multicodec-prefixed bytes ("z6Mk…" for Ed25519), the Multikey
+// publicKeyMultibase form and the did:key method-specific identifier.
+func EncodeMultikey(pub crypto.PublicKey) (string, error) {
+	code, raw, err := codecOf(pub)
+	if err != nil {
+		return "", err
+	}
+	b := appendUvarint(nil, code)
+	b = append(b, raw...)
+	return "z" + EncodeBase58(b), nil
+}
+
+// DecodeMultikey decodes a base58btc multibase multicodec public key.
+func DecodeMultikey(s string) (crypto.PublicKey, error) {
+	b, err := DecodeMultibase(s)
+	if err != nil {
+		return nil, err
+	}
+	code, n := uvarint(b)
+	if n <= 0 {
+		return nil, fmt.Errorf("%w: bad multicodec prefix", ErrInvalidKey)
+	}
+	kt, ok := map[uint64]KeyType{CodecEd25519Pub: Ed25519, CodecX25519Pub: X25519, CodecSecp256k1Pub: Secp256k1, CodecP256Pub: P256}[code]
+	if !ok {
+		return nil, fmt.Errorf("%w: multicodec 0x%x", ErrUnsupportedKey, code)
+	}
+	raw := b[n:]
+	if (kt == P256 || kt == Secp256k1) && len(raw) != 33 {
+		return nil, fmt.Errorf("%w: %s multikey must be a 33-byte compressed point, got %d bytes", ErrInvalidKey, kt, len(raw))
+	}
+	return PublicKeyFromBytes(kt, raw)
+}
+
+// DecodeMultibase decodes a multibase string. Only base58btc ("z") is
+// accepted, the encoding DID methods and Multikey use; base64url ("u") is
+// accepted as well for JSON-friendly values.
+func DecodeMultibase(s string) ([]byte, error) {
+	if s == "" {
+		return nil, fmt.Errorf("%w: empty multibase value", ErrInvalidKey)
+	}
+	switch s[0] {
+	case 'z':
+		b, err := DecodeBase58(s[1:])
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidKey, err)
+		}
+		return b, nil
+	case 'u':
+		b, err := base64.RawURLEncoding.DecodeString(s[1:])
+		if err != nil {
+			return nil, fmt.Errorf("%w: multibase base64url: %w", ErrInvalidKey, err)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("%w: multibase prefix %q not supported", ErrUnsupportedKey, s[0])
+}
+
+func appendUvarint(b []byte, v uint64) []byte {
+	for v >= 0x80 {
+		b = append(b, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(b, byte(v))
+}
+
+// uvarint decodes an unsigned varint of at most 9 bytes (multiformats
+// unsigned-varint), rejecting non-minimal encodings.
+func uvarint(b []byte) (uint64, int) {
+	var v uint64
+	for i := 0; i < len(b) && i < 9; i++ {
+		v |= uint64(b[i]&0x7f) << (7 * i)
+		if b[i]&0x80 == 0 {
+			if b[i] == 0 && i > 0 {
+				return 0, -1
+			}
+			return v, i + 1
+		}
+	}
+	return 0, -1
+}
+
+// JWK is a public JSON Web Key as it appears in publicKeyJwk (RFC 7517,
+// RFC 8037). Private members are refused by ParseJWK and by PublicKey.
+type JWK struct {
+	Kty   string                     `json:"kty"`
+	Crv   string                     `json:"crv,omitempty"`
+	X     string                     `json:"x,omitempty"`
+	Y     string                     `json:"y,omitempty"`
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// MarshalJSON implements json.Marshaler.
+func (k JWK) MarshalJSON() ([]byte, error) {
+	var w objectWriter
+	if k.Crv != "" {
+		w.field("crv", k.Crv)
+	}
+	w.field("kty", k.Kty)
+	if k.X != "" {
+		w.field("x", k.X)
+	}
+	if k.Y != "" {
+		w.field("y", k.Y)
+	}
+	w.extras(k.Extra)
+	return w.bytes()
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (k *JWK) UnmarshalJSON(data []byte) error {
+	m, err := splitObject(data)
+	if err != nil {
+		return err
+	}
+	var out JWK
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"kty", &out.Kty}, {"crv", &out.Crv}, {"x", &out.X}, {"y", &out.Y}} {
+		if err := take(m, f.name, f.v); err != nil {
+			return err
+		}
+	}
+	if len(m) > 0 {
+		out.Extra = m
+	}
+	*k = out
+	return nil
+}
+
+// HasPrivate reports whether the JWK carries private key members.
+func (k *JWK) HasPrivate() bool {
+	for _, p := range []string{"d", "p", "q", "dp", "dq", "qi", "k"} {
+		if _, ok := k.Extra[p]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// JWKFromPublicKey returns the public JWK of a supported key (OKP for
+// Ed25519/X25519, EC for P-256 and secp256k1).
+func JWKFromPublicKey(pub crypto.PublicKey) (*JWK, error) {
+	kt, err := KeyTypeOf(pub)
+	if err != nil {
+		return nil, err
+	}
+	b64 := base64.RawURLEncoding.EncodeToString
+	switch kt {
+	case Ed25519:
+		return &JWK{Kty: "OKP", Crv: "Ed25519", X: b64(pub.(ed25519.PublicKey))}, nil
+	case X25519:
+		return &JWK{Kty: "OKP", Crv: "X25519", X: b64(pub.(*ecdh.PublicKey).Bytes())}, nil
+	case P256:
+		k := pub.(*ecdsa.PublicKey)
+		return &JWK{Kty: "EC", Crv: "P-256", X: b64(k.X.FillBytes(make([]byte, 32))), Y: b64(k.Y.FillBytes(make([]byte, 32)))}, nil
+	default:
+		raw := pub.(*secp256k1.PublicKey).SerializeUncompressed()
+		return &JWK{Kty: "EC", Crv: "secp256k1", X: b64(raw[1:33]), Y: b64(raw[33:])}, nil
+	}
+}
+
+// PublicKey decodes the JWK into a Go public key. Private JWKs are refused so
+// a secret never ends up in a published document.
+func (k *JWK) PublicKey() (crypto.PublicKey, error) {
+	if k.HasPrivate() {
+		return nil, fmt.Errorf("%w: JWK contains private key material", ErrInvalidKey)
+	}
+	dec := func(s string, n int, name string) ([]byte, error) {
+		b, err := base64.RawURLEncoding.DecodeString(s)
+		if err != nil {
+			return nil, fmt.Errorf("%w: JWK %s: %w", ErrInvalidKey, name, err)
+		}
+		if len(b) != n {
+			return nil, fmt.Errorf("%w: JWK %s is %d bytes, want %d", ErrInvalidKey, name, len(b), n)
+		}
+		return b, nil
+	}
+	switch {
+	case k.Kty == "OKP" && (k.Crv == "Ed25519" || k.Crv == "X25519"):
+		x, err := dec(k.X, 32, "x")
+		if err != nil {
+			return nil, err
+		}
+		return PublicKeyFromBytes(KeyType(k.Crv), x)
+	case k.Kty == "EC" && (k.Crv == "P-256" || k.Crv == "secp256k1"):
+		x, err := dec(k.X, 32, "x")
+		if err != nil {
+			return nil, err
+		}
+		y, err := dec(k.Y, 32, "y")
+		if err != nil {
+			return nil, err
+		}
+		return PublicKeyFromBytes(KeyType(k.Crv), append(append([]byte{4}, x...), y...))
+	}
+	return nil, fmt.Errorf("%w: JWK kty %q crv %q", ErrUnsupportedKey, k.Kty, k.Crv)
+}
+
+// NewVerificationMethod builds a verification method for pub in the given
+// type, filling the key member that type uses: publicKeyJwk for JsonWebKey
+// and JsonWebKey2020, publicKeyMultibase for Multikey and the 2020 suites,
+// publicKeyBase58 for the 2018/2019 suites, publicKeyHex for
+// EcdsaSecp256k1VerificationKey2019.
+func NewVerificationMethod(id, controller, typ string, pub crypto.PublicKey) (VerificationMethod, error) {
+	vm := VerificationMethod{ID: id, Type: typ, Controller: controller}
+	kt, err := KeyTypeOf(pub)
+	if err != nil {
+		return vm, err
+	}
+	switch typ {
+	case TypeJSONWebKey, TypeJSONWebKey2020:
+		vm.PublicKeyJwk, err = JWKFromPublicKey(pub)
+	case TypeMultikey, TypeEd25519VK2020, TypeX25519KA2020:
+		if (typ == TypeEd25519VK2020 && kt != Ed25519) || (typ == TypeX25519KA2020 && kt != X25519) {
+			return vm, fmt.Errorf("%w: %s cannot hold a %s key", ErrUnsupportedKey, typ, kt)
+		}
+		vm.PublicKeyMultibase, err = EncodeMultikey(pub)
+	case TypeEd25519VK2018, TypeX25519KA2019:
+		if (typ == TypeEd25519VK2018 && kt != Ed25519) || (typ == TypeX25519KA2019 && kt != X25519) {
+			return vm, fmt.Errorf("%w: %s cannot hold a %s key", ErrUnsupportedKey, typ, kt)
+		}
+		_, raw, _ := codecOf(pub)
+		vm.PublicKeyBase58 = EncodeBase58(raw)
+	case TypeSecp256k1VK2019:
+		if kt != Secp256k1 {
+			return vm, fmt.Errorf("%w: %s cannot hold a %s key", ErrUnsupportedKey, typ, kt)
+		}
+		vm.PublicKeyJwk, err = JWKFromPublicKey(pub)
+	default:
+		return vm, fmt.Errorf("%w: verification method type %q", ErrUnsupportedKey, typ)
+	}
+	return vm, err
+}
+
+// PublicKey decodes the verification method's key material, whichever
+// member holds it. Methods without a public key (for example
+// EcdsaSecp256k1RecoveryMethod2020 with only blockchainAccountId) return an
+// error wrapping ErrUnsupportedKey; callers compare addresses instead.
+func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
+	switch {
+	case vm.PublicKeyJwk != nil:
+		return vm.PublicKeyJwk.PublicKey()
+	case vm.PublicKeyMultibase != "":
+		switch vm.Type {
+		case TypeEd25519VK2020, TypeX25519KA2020:
+			// These suites predate Multikey; values with and without the
+			// multicodec header are seen in the wild.
+			if b, err := DecodeMultibase(vm.PublicKeyMultibase); err == nil && len(b) == 32 {
+				return PublicKeyFromBytes(map[string]KeyType{TypeEd25519VK2020: Ed25519, TypeX25519KA2020: X25519}[vm.Type], b)
+			}
+		}
+		return DecodeMultikey(vm.PublicKeyMultibase)
+	case vm.PublicKeyBase58 != "":
+		b, err := DecodeBase58(vm.PublicKeyBase58)
+		if err != nil {
+			return nil, fmt.Errorf("%w: publicKeyBase58: %w", ErrInvalidKey, err)
+		}
+		switch {
+		case strings.HasPrefix(vm.Type, "Ed25519"):
+			return PublicKeyFromBytes(Ed25519, b)
+		case strings.HasPrefix(vm.Type, "X25519"):
+			return PublicKeyFromBytes(X25519, b)
+		case strings.HasPrefix(vm.Type, "EcdsaSecp256k1"):
+			return PublicKeyFromBytes(Secp256k1, b)
+		}
+	case vm.PublicKeyHex != "":
+		b, err := hex.DecodeString(strings.TrimPrefix(vm.PublicKeyHex, "0x"))
+		if err != nil {
+			return nil, fmt.Errorf("%w: publicKeyHex: %w", ErrInvalidKey, err)
+		}
+		switch {
+		case strings.HasPrefix(vm.Type, "Ed25519"):
+			return PublicKeyFromBytes(Ed25519, b)
+		case strings.HasPrefix(vm.Type, "X25519"):
+			return PublicKeyFromBytes(X25519, b)
+		case strings.HasPrefix(vm.Type, "EcdsaSecp256k1"):
+			return PublicKeyFromBytes(Secp256k1, b)
+		}
+	}
+	return nil, fmt.Errorf("%w: verification method %q (%s) carries no public key this package decodes", ErrUnsupportedKey, vm.ID, vm.Type)
+}
