@@ -83,3 +83,21 @@ type Dereferenced struct {
 	Metadata      Metadata              `json:"dereferencingMetadata"`
 	ContentMeta   *did.DocumentMetadata `json:"contentMetadata,omitempty"`
 }
+
+// Error is a failed resolution or dereferencing: Code is one of the Code…
+// constants, Err the cause. Resolve and Dereference return it (wrapped in
+// nothing) alongside a non-nil result whose metadata carries the same code,
+// so HTTP bindings can map Code to a status and still render the result.
+type Error struct {
+	Code string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return e.Code
+	}
+	return e.Code + ": " + e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
