@@ -1,0 +1,159 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Config is the whole configuration of the chainid binary. Every field has a
+// flag and a CHAINID_* environment variable; a flag given on the command
+// line wins over the environment, which wins over the default.
+type Config struct {
+	// Data is the data directory: the bbolt store, the keystore key file,
+	// and, while a server runs, its address and admin token.
+	// Flag --data, env CHAINID_DATA, default ./chainid-data.
+	Data string
+	// Addr is the listen address of `chainid serve`.
+	// Flag --addr, env CHAINID_ADDR, default 127.0.0.1:8080.
+	Addr string
+	// TLSCert and TLSKey are PEM files; when both are set the server speaks
+	// HTTPS. Flags --tls-cert/--tls-key, env CHAINID_TLS_CERT/CHAINID_TLS_KEY.
+	TLSCert, TLSKey string
+	// PublicURL is the external base URL used in links the server hands out
+	// (e.g. https://id.example.com). Flag --public-url, env
+	// CHAINID_PUBLIC_URL, default derived from Addr.
+	PublicURL string
+	// KeyFile holds the secret that encrypts private keys at rest. Flag
+	// --key-file, env CHAINID_KEY_FILE. When neither it nor a passphrase
+	// is set, DATA/keystore.secret is created (0600) on first use: fine for
+	// development, but production keeps the secret outside the data dir.
+	KeyFile string
+	// Passphrase encrypts private keys at rest instead of a key file.
+	// Env CHAINID_PASSPHRASE only (never a flag: it would show in ps).
+	Passphrase string
+	// LogLevel is debug, info, warn or error. Flag --log-level, env
+	// CHAINID_LOG_LEVEL, default info.
+	LogLevel string
+	// LogFormat is text or json. Flag --log-format, env CHAINID_LOG_FORMAT,
+	// default text.
+	LogFormat string
+	// ShutdownTimeout bounds graceful shutdown. Flag --shutdown-timeout,
+	// env CHAINID_SHUTDOWN_TIMEOUT, default 10s.
+	ShutdownTimeout time.Duration
+	// JSON selects machine-readable output for CLI commands. Flag --json.
+	JSON bool
+}
+
+// bindFlags registers the persistent flags with defaults from the
+// environment.
+func bindFlags(fs *pflag.FlagSet, c *Config, getenv func(string) string) {
+	env := func(name, def string) string {
+		if v := getenv("CHAINID_" + name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Data, "data", env("DATA", "./chainid-data"), "data directory (env CHAINID_DATA)")
+	fs.StringVar(&c.KeyFile, "key-file", env("KEY_FILE", ""), "file holding the keystore secret (env CHAINID_KEY_FILE; default DATA/keystore.secret)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", "info"), "log level: debug, info, warn, error (env CHAINID_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (env CHAINID_LOG_FORMAT)")
+	fs.BoolVar(&c.JSON, "json", false, "print machine-readable JSON")
+	c.Passphrase = getenv("CHAINID_PASSPHRASE")
+}
+
+// bindServeFlags registers the flags only `chainid serve` uses.
+func bindServeFlags(fs *pflag.FlagSet, c *Config, getenv func(string) string) error {
+	env := func(name, def string) string {
+		if v := getenv("CHAINID_" + name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (env CHAINID_ADDR)")
+	fs.StringVar(&c.TLSCert, "tls-cert", env("TLS_CERT", ""), "TLS certificate PEM file (env CHAINID_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", env("TLS_KEY", ""), "TLS private key PEM file (env CHAINID_TLS_KEY)")
+	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", ""), "external base URL for links (env CHAINID_PUBLIC_URL)")
+	d, err := time.ParseDuration(env("SHUTDOWN_TIMEOUT", "10s"))
+	if err != nil {
+		return fmt.Errorf("CHAINID_SHUTDOWN_TIMEOUT: %w", err)
+	}
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", d, "graceful shutdown limit (env CHAINID_SHUTDOWN_TIMEOUT)")
+	return nil
+}
+
+// validateCommon checks the fields every command uses.
+func (c *Config) validateCommon() error {
+	if strings.TrimSpace(c.Data) == "" {
+		return errors.New("--data must not be empty")
+	}
+	abs, err := filepath.Abs(c.Data)
+	if err != nil {
+		return fmt.Errorf("--data: %w", err)
+	}
+	c.Data = abs
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format must be text or json, not %q", c.LogFormat)
+	}
+	if c.KeyFile != "" && c.Passphrase != "" {
+		return errors.New("set either --key-file or CHAINID_PASSPHRASE, not both")
+	}
+	return nil
+}
+
+// validateServe checks the serve-only fields.
+func (c *Config) validateServe() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: %w", c.Addr, err)
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	for _, f := range []string{c.TLSCert, c.TLSKey} {
+		if f == "" {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			return fmt.Errorf("TLS file: %w", err)
+		}
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("--public-url %q must be an absolute http(s) URL without query or fragment", c.PublicURL)
+		}
+		c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	}
+	if c.ShutdownTimeout <= 0 {
+		return errors.New("--shutdown-timeout must be positive")
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("--log-level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+func (c *Config) logger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	lvl, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
