@@ -260,11 +260,25 @@ func (u URL) IsDID() bool {
 }
 
 // Params decodes the query as DID parameters (DID Core §3.2.1), e.g.
-// service, relativeRef, versionId, versionTime, hl.
+// service, relativeRef, versionId, versionTime, hl. Parameters are separated
+// by "&"; names and values are percent-decoded per RFC 3986, so "+" stays a
+// plus sign (a versionTime offset survives) and ";" is an ordinary character.
 func (u URL) Params() (url.Values, error) {
-	v, err := url.ParseQuery(u.Query)
-	if err != nil {
-		return nil, fmt.Errorf("%w: query: %w", ErrInvalidDIDURL, err)
+	v := make(url.Values)
+	for part := range strings.SplitSeq(u.Query, "&") {
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		n, err := url.PathUnescape(name)
+		if err != nil {
+			return nil, fmt.Errorf("%w: query parameter name %q: %w", ErrInvalidDIDURL, truncate(name), err)
+		}
+		val, err := url.PathUnescape(value)
+		if err != nil {
+			return nil, fmt.Errorf("%w: query parameter %q: %w", ErrInvalidDIDURL, truncate(n), err)
+		}
+		v[n] = append(v[n], val)
 	}
 	return v, nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"slices"
 )
 
 // Well-known JSON-LD contexts for DID documents.
@@ -25,12 +27,13 @@ const (
 	CapabilityDelegation = "capabilityDelegation"
 )
 
-// Relationships lists the five verification relationships in DID Core order.
+// relationships lists the five verification relationships in DID Core order.
+// It is never handed out: Relationships returns a copy.
 var relationships = [...]string{Authentication, AssertionMethod, KeyAgreement, CapabilityInvocation, CapabilityDelegation}
 
 // Relationships returns the names of the five DID Core verification
-// relationships in specification order.
-func Relationships() []string { return relationships[:] }
+// relationships in specification order. The slice is the caller's own.
+func Relationships() []string { return slices.Clone(relationships[:]) }
 
 // Document is a DID document (DID Core §5). Members this type does not model
 // are kept in Extra and written back unchanged, so a parsed document
@@ -52,7 +55,9 @@ type Document struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// ParseDocument decodes and validates a DID document.
+// ParseDocument decodes and validates a DID document. Duplicate member names
+// at any depth, null or wrongly typed core properties, and anything Validate
+// refuses are errors wrapping [ErrInvalidDocument].
 func ParseDocument(data []byte) (*Document, error) {
 	var d Document
 	if err := json.Unmarshal(data, &d); err != nil {
@@ -65,10 +70,14 @@ func ParseDocument(data []byte) (*Document, error) {
 }
 
 // Validate checks the DID Core constraints that matter to consumers: the id
-// is a DID, controllers are DIDs, verification methods have an id, type and
-// controller, and relationship references are DID URLs.
+// is a DID; controllers are DIDs; every verification method has a DID URL id
+// unique in the document, a type, a DID controller, at most one public-key
+// member and no private JWK members; relationship references are DID URLs;
+// services have unique URI ids, a non-empty type and a serviceEndpoint that is
+// a string, a map or a non-empty array of strings and maps.
 func (d *Document) Validate() error {
-	if _, err := Parse(d.ID); err != nil {
+	base, err := Parse(d.ID)
+	if err != nil {
 		return fmt.Errorf("%w: id: %w", ErrInvalidDocument, err)
 	}
 	for _, c := range d.Controller.Values {
@@ -78,7 +87,7 @@ func (d *Document) Validate() error {
 	}
 	seen := make(map[string]bool)
 	check := func(where string, vm *VerificationMethod) error {
-		abs := d.absolute(vm.ID)
+		abs := ResolveReference(base, vm.ID)
 		if _, err := ParseURL(abs); err != nil {
 			return fmt.Errorf("%w: %s id %q: %w", ErrInvalidDocument, where, vm.ID, err)
 		}
@@ -91,6 +100,14 @@ func (d *Document) Validate() error {
 		}
 		if _, err := Parse(vm.Controller); err != nil {
 			return fmt.Errorf("%w: %s %q controller: %w", ErrInvalidDocument, where, vm.ID, err)
+		}
+		if n := vm.keyMembers(); n > 1 {
+			// DID Core §5.2.1: one verification material property per
+			// method, so a verifier never has to pick between two keys.
+			return fmt.Errorf("%w: %s %q has %d public-key members", ErrInvalidDocument, where, vm.ID, n)
+		}
+		if vm.PublicKeyJwk != nil && vm.PublicKeyJwk.HasPrivate() {
+			return fmt.Errorf("%w: %s %q: publicKeyJwk contains private key material", ErrInvalidDocument, where, vm.ID)
 		}
 		return nil
 	}
@@ -107,22 +124,80 @@ func (d *Document) Validate() error {
 				}
 				continue
 			}
-			if _, err := ParseURL(d.absolute(ref.ID)); err != nil {
+			if _, err := ParseURL(ResolveReference(base, ref.ID)); err != nil {
 				return fmt.Errorf("%w: %s reference %q: %w", ErrInvalidDocument, rel, ref.ID, err)
 			}
 		}
 	}
+	services := make(map[string]bool)
 	for _, s := range d.Service {
-		if s.ID == "" || s.Type.IsZero() || len(s.ServiceEndpoint) == 0 {
-			return fmt.Errorf("%w: service %q needs id, type and serviceEndpoint", ErrInvalidDocument, s.ID)
+		if err := s.validate(base, services); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidDocument, err)
 		}
 	}
 	return nil
 }
 
-func (d *Document) absolute(ref string) string {
-	base, err := Parse(d.ID)
+func (s *Service) validate(base DID, seen map[string]bool) error {
+	if s.ID == "" || len(s.Type.Values) == 0 || len(s.ServiceEndpoint) == 0 {
+		return fmt.Errorf("service %q needs id, type and serviceEndpoint", s.ID)
+	}
+	abs := ResolveReference(base, s.ID)
+	if u, err := url.Parse(abs); err != nil || u.Scheme == "" {
+		return fmt.Errorf("service id %q is not a URI", s.ID)
+	}
+	if seen[abs] {
+		return fmt.Errorf("duplicate service id %q", s.ID)
+	}
+	seen[abs] = true
+	for _, t := range s.Type.Values {
+		if t == "" {
+			return fmt.Errorf("service %q has an empty type", s.ID)
+		}
+	}
+	return checkEndpoint(s.ServiceEndpoint)
+}
+
+// checkEndpoint enforces DID Core §5.4: a string, a map, or a set of one or
+// more strings and/or maps.
+func checkEndpoint(raw json.RawMessage) error {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return fmt.Errorf("serviceEndpoint is empty")
+	}
+	switch raw[0] {
+	case '"', '{':
+		return nil
+	case '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return fmt.Errorf("serviceEndpoint: %w", err)
+		}
+		if len(items) == 0 {
+			return fmt.Errorf("serviceEndpoint array is empty")
+		}
+		for i, it := range items {
+			if c := bytes.TrimSpace(it); len(c) == 0 || (c[0] != '"' && c[0] != '{') {
+				return fmt.Errorf("serviceEndpoint element %d must be a string or a map", i)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("serviceEndpoint must be a string, a map or an array")
+}
+
+// base returns the document's DID, or the zero DID when the id is not one
+// (references then stay as written and match only absolute ids).
+func (d *Document) base() DID {
+	b, err := Parse(d.ID)
 	if err != nil {
+		return DID{}
+	}
+	return b
+}
+
+func resolveIn(base DID, ref string) string {
+	if base.IsZero() {
 		return ref
 	}
 	return ResolveReference(base, ref)
@@ -146,19 +221,19 @@ func (d *Document) Relationship(name string) []VerificationRef {
 	return nil
 }
 
-// VerificationMethod finds a verification method by id (absolute DID URL or
-// relative "#fragment"), whether it is listed under verificationMethod or
-// embedded in a relationship.
+// FindVerificationMethod finds a verification method by id (absolute DID URL
+// or relative "#fragment"), whether it is listed under verificationMethod or
+// embedded in a relationship. It looks in this document only: a method of
+// another DID is not found here.
 func (d *Document) FindVerificationMethod(id string) (*VerificationMethod, bool) {
-	want := d.absolute(id)
-	for i := range d.VerificationMethod {
-		if d.absolute(d.VerificationMethod[i].ID) == want {
-			return &d.VerificationMethod[i], true
-		}
+	base := d.base()
+	want := resolveIn(base, id)
+	if vm := d.topLevelMethod(base, want); vm != nil {
+		return vm, true
 	}
 	for _, rel := range relationships {
 		for _, ref := range d.Relationship(rel) {
-			if ref.Method != nil && d.absolute(ref.Method.ID) == want {
+			if ref.Method != nil && resolveIn(base, ref.Method.ID) == want {
 				return ref.Method, true
 			}
 		}
@@ -166,20 +241,38 @@ func (d *Document) FindVerificationMethod(id string) (*VerificationMethod, bool)
 	return nil, false
 }
 
-// Authorized returns the verification method id when it is listed (by
-// reference or embedded) under the named relationship. Signature verifiers
-// use it to check a key is allowed for a purpose, e.g. assertionMethod.
+func (d *Document) topLevelMethod(base DID, want string) *VerificationMethod {
+	for i := range d.VerificationMethod {
+		if resolveIn(base, d.VerificationMethod[i].ID) == want {
+			return &d.VerificationMethod[i]
+		}
+	}
+	return nil
+}
+
+// Authorized returns the verification method with the given id (absolute or
+// "#fragment") when the named relationship lists it, embedded or by
+// reference. Signature verifiers use it to check a key is allowed for a
+// purpose, e.g. assertionMethod.
+//
+// A reference counts only when it leads to a method in this document's
+// verificationMethod list: a method embedded under one relationship is not
+// authorized for another (DID Core §5.3), and a reference to another DID's
+// method is not followed (the caller resolves that DID and asks it).
 func (d *Document) Authorized(rel, id string) (*VerificationMethod, bool) {
-	want := d.absolute(id)
+	base := d.base()
+	want := resolveIn(base, id)
 	for _, ref := range d.Relationship(rel) {
 		if ref.Method != nil {
-			if d.absolute(ref.Method.ID) == want {
+			if resolveIn(base, ref.Method.ID) == want {
 				return ref.Method, true
 			}
 			continue
 		}
-		if d.absolute(ref.ID) == want {
-			return d.FindVerificationMethod(want)
+		if resolveIn(base, ref.ID) == want {
+			if vm := d.topLevelMethod(base, want); vm != nil {
+				return vm, true
+			}
 		}
 	}
 	return nil, false
@@ -187,9 +280,10 @@ func (d *Document) Authorized(rel, id string) (*VerificationMethod, bool) {
 
 // FindService finds a service by id (absolute or "#fragment").
 func (d *Document) FindService(id string) (*Service, bool) {
-	want := d.absolute(id)
+	base := d.base()
+	want := resolveIn(base, id)
 	for i := range d.Service {
-		if d.absolute(d.Service[i].ID) == want {
+		if resolveIn(base, d.Service[i].ID) == want {
 			return &d.Service[i], true
 		}
 	}
@@ -224,9 +318,12 @@ func (d Document) MarshalJSON() ([]byte, error) {
 	return w.bytes()
 }
 
-// UnmarshalJSON implements json.Unmarshaler. Duplicate member names are an
-// error.
+// UnmarshalJSON implements json.Unmarshaler. Duplicate member names, at any
+// depth, are an error.
 func (d *Document) UnmarshalJSON(data []byte) error {
+	if err := checkNoDuplicateKeys(data); err != nil {
+		return err
+	}
 	m, err := splitObject(data)
 	if err != nil {
 		return err
@@ -266,6 +363,20 @@ type VerificationMethod struct {
 	BlockchainAccountID string // CAIP-10, used by did:pkh and did:ethr
 	EthereumAddress     string // legacy did:ethr
 	Extra               map[string]json.RawMessage
+}
+
+// keyMembers counts the public-key members that are set.
+func (vm *VerificationMethod) keyMembers() int {
+	n := 0
+	if vm.PublicKeyJwk != nil {
+		n++
+	}
+	for _, v := range []string{vm.PublicKeyMultibase, vm.PublicKeyBase58, vm.PublicKeyHex} {
+		if v != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // MarshalJSON implements json.Marshaler.
@@ -349,9 +460,9 @@ func (r *VerificationRef) UnmarshalJSON(data []byte) error {
 		*r = VerificationRef{Method: &vm}
 		return nil
 	}
-	var id string
-	if err := json.Unmarshal(data, &id); err != nil {
-		return fmt.Errorf("relationship entry must be a string or an object: %w", err)
+	id, err := decodeString(data)
+	if err != nil {
+		return fmt.Errorf("relationship entry must be a string or an object")
 	}
 	*r = VerificationRef{ID: id}
 	return nil
@@ -413,11 +524,10 @@ func (s *Service) UnmarshalJSON(data []byte) error {
 	}
 	if raw, ok := m["serviceEndpoint"]; ok {
 		delete(m, "serviceEndpoint")
-		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 || !(raw[0] == '"' || raw[0] == '{' || raw[0] == '[') {
-			return fmt.Errorf("serviceEndpoint must be a string, a map or an array")
+		if err := checkEndpoint(raw); err != nil {
+			return err
 		}
-		out.ServiceEndpoint = append(json.RawMessage(nil), raw...)
+		out.ServiceEndpoint = raw // compacted by splitObject
 	}
 	if len(m) > 0 {
 		out.Extra = m

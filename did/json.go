@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 )
 
@@ -12,7 +13,7 @@ import (
 // marshalling is deterministic and loses nothing that was parsed.
 type objectWriter struct {
 	buf   bytes.Buffer
-	count int
+	names []string // member names written so far
 	err   error
 }
 
@@ -29,12 +30,15 @@ func (w *objectWriter) field(name string, v any) {
 }
 
 func (w *objectWriter) raw(name string, raw []byte) {
-	if w.count == 0 {
+	if w.err != nil {
+		return
+	}
+	if len(w.names) == 0 {
 		w.buf.WriteByte('{')
 	} else {
 		w.buf.WriteByte(',')
 	}
-	w.count++
+	w.names = append(w.names, name)
 	k, _ := json.Marshal(name)
 	w.buf.Write(k)
 	w.buf.WriteByte(':')
@@ -48,6 +52,12 @@ func (w *objectWriter) extras(extra map[string]json.RawMessage) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
+		if slices.Contains(w.names, k) {
+			// A modelled member set again through Extra would write the
+			// name twice; refuse rather than emit ambiguous JSON.
+			w.err = fmt.Errorf("extra member %q duplicates a modelled member", k)
+			return
+		}
 		w.raw(k, extra[k])
 	}
 }
@@ -56,7 +66,7 @@ func (w *objectWriter) bytes() ([]byte, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	if w.count == 0 {
+	if len(w.names) == 0 {
 		return []byte("{}"), nil
 	}
 	w.buf.WriteByte('}')
@@ -91,7 +101,7 @@ func splitObject(data []byte) (map[string]json.RawMessage, error) {
 		if _, dup := out[key]; dup {
 			return nil, fmt.Errorf("duplicate member %q", key)
 		}
-		out[key] = raw
+		out[key] = compact(raw)
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, err
@@ -105,17 +115,142 @@ func splitObject(data []byte) (map[string]json.RawMessage, error) {
 	return out, nil
 }
 
-// take removes name from m and decodes it into v when present.
+// take removes name from m and decodes it into v when present. A null value
+// is refused: no modelled member admits it, and accepting it would silently
+// turn "member": null into an absent member on the way back out.
 func take(m map[string]json.RawMessage, name string, v any) error {
 	raw, ok := m[name]
 	if !ok {
 		return nil
 	}
 	delete(m, name)
+	if isNull(raw) {
+		return fmt.Errorf("%s: must not be null", name)
+	}
+	switch p := v.(type) {
+	case *string:
+		str, err := decodeString(raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		*p = str
+		return nil
+	case *[]string:
+		strs, err := decodeStrings(raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		*p = strs
+		return nil
+	}
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
+}
+
+// compact returns raw without insignificant white space, so values kept as
+// raw JSON (unknown members, service endpoints, embedded contexts) compare
+// and marshal the same however the input was laid out.
+func compact(raw []byte) json.RawMessage {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return raw // not reached: raw came from a decoder
+	}
+	return b.Bytes()
+}
+
+func isNull(raw []byte) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
+
+// decodeString decodes a JSON string, refusing every other type (including
+// null, which encoding/json would silently leave as "").
+func decodeString(raw []byte) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", fmt.Errorf("expected a string")
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// decodeStrings decodes a JSON array of strings, refusing null and
+// non-string elements.
+func decodeStrings(raw []byte) ([]string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '[' {
+		return nil, fmt.Errorf("expected an array of strings")
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		s, err := decodeString(it)
+		if err != nil {
+			return nil, fmt.Errorf("element %d: %w", i, err)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// checkNoDuplicateKeys walks a whole JSON value and fails on the first object,
+// at any depth, that names a member twice. encoding/json keeps the last
+// duplicate silently; other parsers keep the first, which lets one document
+// mean two things.
+func checkNoDuplicateKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	type frame struct {
+		object bool
+		keys   map[string]struct{}
+		expect bool // in an object: the next token is a member name
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].expect {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:n-1]
+				// The object was a complete value of its parent.
+				if m := len(stack); m > 0 && stack[m-1].object {
+					stack[m-1].expect = true
+				}
+				continue
+			}
+			key := tok.(string) // the decoder guarantees a name here
+			if _, dup := stack[n-1].keys[key]; dup {
+				return fmt.Errorf("duplicate member %q", key)
+			}
+			stack[n-1].keys[key] = struct{}{}
+			stack[n-1].expect = false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, frame{object: true, keys: map[string]struct{}{}, expect: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, frame{})
+			continue
+		case json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// A complete value ended: the enclosing object expects a name next.
+		if n := len(stack); n > 0 && stack[n-1].object {
+			stack[n-1].expect = true
+		}
+	}
 }
 
 // StringOrSet is a JSON value that is either one string or an array of
@@ -151,16 +286,16 @@ func (s StringOrSet) MarshalJSON() ([]byte, error) {
 func (s *StringOrSet) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] == '[' {
-		var vs []string
-		if err := json.Unmarshal(data, &vs); err != nil {
+		vs, err := decodeStrings(data)
+		if err != nil {
 			return err
 		}
 		*s = StringOrSet{Values: vs, Array: true}
 		return nil
 	}
-	var v string
-	if err := json.Unmarshal(data, &v); err != nil {
-		return err
+	v, err := decodeString(data)
+	if err != nil {
+		return fmt.Errorf("expected a string or an array of strings")
 	}
 	*s = StringOrSet{Values: []string{v}}
 	return nil
@@ -217,10 +352,18 @@ func (e *ContextEntry) UnmarshalJSON(data []byte) error {
 		if _, err := splitObject(data); err != nil {
 			return err
 		}
-		e.Object = append(json.RawMessage(nil), data...)
+		*e = ContextEntry{Object: compact(data)}
 		return nil
 	}
-	return json.Unmarshal(data, &e.URI)
+	uri, err := decodeString(data)
+	if err != nil {
+		return fmt.Errorf("@context entry must be a string or an object")
+	}
+	if uri == "" {
+		return fmt.Errorf("@context entry must not be an empty string")
+	}
+	*e = ContextEntry{URI: uri}
+	return nil
 }
 
 // MarshalJSON implements json.Marshaler.

@@ -11,8 +11,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 
+	"filippo.io/edwards25519"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 )
 
@@ -50,7 +52,8 @@ const (
 
 // KeyTypeOf reports the key type of a Go public key: ed25519.PublicKey,
 // *ecdh.PublicKey on X25519, *ecdsa.PublicKey on P-256, or
-// *secp256k1.PublicKey.
+// *secp256k1.PublicKey. Nil keys and P-256 points off the curve are
+// refused with ErrInvalidKey.
 func KeyTypeOf(pub crypto.PublicKey) (KeyType, error) {
 	switch k := pub.(type) {
 	case ed25519.PublicKey:
@@ -59,14 +62,29 @@ func KeyTypeOf(pub crypto.PublicKey) (KeyType, error) {
 		}
 		return Ed25519, nil
 	case *ecdh.PublicKey:
+		if k == nil {
+			return "", fmt.Errorf("%w: nil X25519 key", ErrInvalidKey)
+		}
 		if k.Curve() == ecdh.X25519() {
 			return X25519, nil
 		}
 	case *ecdsa.PublicKey:
+		if k == nil || k.Curve == nil {
+			return "", fmt.Errorf("%w: nil ECDSA key", ErrInvalidKey)
+		}
 		if k.Curve == elliptic.P256() {
+			if k.X == nil || k.Y == nil {
+				return "", fmt.Errorf("%w: P-256 key without a point", ErrInvalidKey)
+			}
+			if _, err := k.ECDH(); err != nil { // checks the point is on the curve
+				return "", fmt.Errorf("%w: P-256: %w", ErrInvalidKey, err)
+			}
 			return P256, nil
 		}
 	case *secp256k1.PublicKey:
+		if k == nil {
+			return "", fmt.Errorf("%w: nil secp256k1 key", ErrInvalidKey)
+		}
 		return Secp256k1, nil
 	}
 	return "", fmt.Errorf("%w: %T", ErrUnsupportedKey, pub)
@@ -92,13 +110,19 @@ func codecOf(pub crypto.PublicKey) (uint64, []byte, error) {
 }
 
 // PublicKeyFromBytes decodes raw public-key bytes of a key type: 32 bytes for
-// Ed25519 and X25519, SEC1 compressed or uncompressed points for P-256 and
-// secp256k1. Points are checked to be on the curve.
+// Ed25519 and X25519, SEC1 compressed (33 bytes) or uncompressed (65 bytes)
+// points for P-256 and secp256k1. Ed25519, P-256 and secp256k1 points are
+// checked to be on the curve.
 func PublicKeyFromBytes(kt KeyType, b []byte) (crypto.PublicKey, error) {
 	switch kt {
 	case Ed25519:
 		if len(b) != ed25519.PublicKeySize {
 			return nil, fmt.Errorf("%w: Ed25519 key of %d bytes", ErrInvalidKey, len(b))
+		}
+		// Decoding the point refuses the encodings crypto/ed25519 would
+		// only reject later, at verification time.
+		if _, err := new(edwards25519.Point).SetBytes(b); err != nil {
+			return nil, fmt.Errorf("%w: Ed25519: %w", ErrInvalidKey, err)
 		}
 		return ed25519.PublicKey(append([]byte(nil), b...)), nil
 	case X25519:
@@ -125,6 +149,11 @@ func PublicKeyFromBytes(kt KeyType, b []byte) (crypto.PublicKey, error) {
 		}
 		return &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}, nil
 	case Secp256k1:
+		// ParsePubKey also takes the hybrid 0x06/0x07 form, which no DID
+		// encoding uses; keep to SEC1 compressed and uncompressed.
+		if !(len(b) == 33 && (b[0] == 2 || b[0] == 3)) && !(len(b) == 65 && b[0] == 4) {
+			return nil, fmt.Errorf("%w: secp256k1 point of %d bytes", ErrInvalidKey, len(b))
+		}
 		k, err := secp256k1.ParsePubKey(b)
 		if err != nil {
 			return nil, fmt.Errorf("%w: secp256k1: %w", ErrInvalidKey, err)
@@ -147,8 +176,14 @@ func EncodeMultikey(pub crypto.PublicKey) (string, error) {
 	return "z" + EncodeBase58(b), nil
 }
 
-// DecodeMultikey decodes a base58btc multibase multicodec public key.
+// DecodeMultikey decodes a base58btc ("z") multibase multicodec public key,
+// the Multikey publicKeyMultibase form. EC keys must be 33-byte compressed
+// points; non-minimal varint prefixes are refused, so a successful decode
+// re-encodes with EncodeMultikey to the same string.
 func DecodeMultikey(s string) (crypto.PublicKey, error) {
+	if s == "" || s[0] != 'z' {
+		return nil, fmt.Errorf("%w: multikey must be base58btc multibase (\"z…\")", ErrInvalidKey)
+	}
 	b, err := DecodeMultibase(s)
 	if err != nil {
 		return nil, err
@@ -157,8 +192,17 @@ func DecodeMultikey(s string) (crypto.PublicKey, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("%w: bad multicodec prefix", ErrInvalidKey)
 	}
-	kt, ok := map[uint64]KeyType{CodecEd25519Pub: Ed25519, CodecX25519Pub: X25519, CodecSecp256k1Pub: Secp256k1, CodecP256Pub: P256}[code]
-	if !ok {
+	var kt KeyType
+	switch code {
+	case CodecEd25519Pub:
+		kt = Ed25519
+	case CodecX25519Pub:
+		kt = X25519
+	case CodecSecp256k1Pub:
+		kt = Secp256k1
+	case CodecP256Pub:
+		kt = P256
+	default:
 		return nil, fmt.Errorf("%w: multicodec 0x%x", ErrUnsupportedKey, code)
 	}
 	raw := b[n:]
@@ -217,7 +261,8 @@ func uvarint(b []byte) (uint64, int) {
 }
 
 // JWK is a public JSON Web Key as it appears in publicKeyJwk (RFC 7517,
-// RFC 8037). Private members are refused by ParseJWK and by PublicKey.
+// RFC 8037). Private members are refused by ParseJWK, by PublicKey and by
+// Document.Validate.
 type JWK struct {
 	Kty   string                     `json:"kty"`
 	Crv   string                     `json:"crv,omitempty"`
@@ -243,7 +288,8 @@ func (k JWK) MarshalJSON() ([]byte, error) {
 	return w.bytes()
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler. kty is required (RFC 7517
+// §4.1); crv, x and y must be strings when present.
 func (k *JWK) UnmarshalJSON(data []byte) error {
 	m, err := splitObject(data)
 	if err != nil {
@@ -258,6 +304,9 @@ func (k *JWK) UnmarshalJSON(data []byte) error {
 			return err
 		}
 	}
+	if out.Kty == "" {
+		return fmt.Errorf("JWK has no kty")
+	}
 	if len(m) > 0 {
 		out.Extra = m
 	}
@@ -265,9 +314,25 @@ func (k *JWK) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// ParseJWK decodes a public JWK. Duplicate member names and private key
+// members ("d" and the other RFC 7518 private parameters) are refused.
+func ParseJWK(data []byte) (*JWK, error) {
+	if err := checkNoDuplicateKeys(data); err != nil {
+		return nil, fmt.Errorf("%w: JWK: %w", ErrInvalidKey, err)
+	}
+	var k JWK
+	if err := json.Unmarshal(data, &k); err != nil {
+		return nil, fmt.Errorf("%w: JWK: %w", ErrInvalidKey, err)
+	}
+	if k.HasPrivate() {
+		return nil, fmt.Errorf("%w: JWK contains private key material", ErrInvalidKey)
+	}
+	return &k, nil
+}
+
 // HasPrivate reports whether the JWK carries private key members.
 func (k *JWK) HasPrivate() bool {
-	for _, p := range []string{"d", "p", "q", "dp", "dq", "qi", "k"} {
+	for _, p := range []string{"d", "p", "q", "dp", "dq", "qi", "oth", "k"} {
 		if _, ok := k.Extra[p]; ok {
 			return true
 		}
@@ -315,6 +380,9 @@ func (k *JWK) PublicKey() (crypto.PublicKey, error) {
 	}
 	switch {
 	case k.Kty == "OKP" && (k.Crv == "Ed25519" || k.Crv == "X25519"):
+		if k.Y != "" {
+			return nil, fmt.Errorf("%w: OKP JWK with a y member", ErrInvalidKey)
+		}
 		x, err := dec(k.X, 32, "x")
 		if err != nil {
 			return nil, err
@@ -335,10 +403,11 @@ func (k *JWK) PublicKey() (crypto.PublicKey, error) {
 }
 
 // NewVerificationMethod builds a verification method for pub in the given
-// type, filling the key member that type uses: publicKeyJwk for JsonWebKey
-// and JsonWebKey2020, publicKeyMultibase for Multikey and the 2020 suites,
-// publicKeyBase58 for the 2018/2019 suites, publicKeyHex for
-// EcdsaSecp256k1VerificationKey2019.
+// type, filling the key member that type uses: publicKeyJwk for JsonWebKey,
+// JsonWebKey2020 and EcdsaSecp256k1VerificationKey2019, publicKeyMultibase
+// (multicodec-prefixed) for Multikey and the 2020 suites, publicKeyBase58
+// (raw key bytes) for the 2018/2019 suites. A key of the wrong type for typ,
+// or a typ it does not build, is an error wrapping ErrUnsupportedKey.
 func NewVerificationMethod(id, controller, typ string, pub crypto.PublicKey) (VerificationMethod, error) {
 	vm := VerificationMethod{ID: id, Type: typ, Controller: controller}
 	kt, err := KeyTypeOf(pub)
@@ -370,11 +439,48 @@ func NewVerificationMethod(id, controller, typ string, pub crypto.PublicKey) (Ve
 	return vm, err
 }
 
+// keyTypesFor lists the key types a verification-method type may carry; nil
+// means any (JsonWebKey, Multikey and types this package does not know).
+func keyTypesFor(typ string) []KeyType {
+	switch typ {
+	case TypeEd25519VK2018, TypeEd25519VK2020:
+		return []KeyType{Ed25519}
+	case TypeX25519KA2019, TypeX25519KA2020:
+		return []KeyType{X25519}
+	case TypeSecp256k1VK2019, TypeSecp256k1Recovery20:
+		return []KeyType{Secp256k1}
+	}
+	return nil
+}
+
 // PublicKey decodes the verification method's key material, whichever
-// member holds it. Methods without a public key (for example
-// EcdsaSecp256k1RecoveryMethod2020 with only blockchainAccountId) return an
-// error wrapping ErrUnsupportedKey; callers compare addresses instead.
+// member holds it (publicKeyJwk, publicKeyMultibase, publicKeyBase58 or
+// publicKeyHex). The key must suit the method type: an Ed25519 suite holding
+// a P-256 key is an error wrapping ErrInvalidKey. Methods without a public
+// key (for example EcdsaSecp256k1RecoveryMethod2020 with only
+// blockchainAccountId) return an error wrapping ErrUnsupportedKey; callers
+// compare addresses instead.
 func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
+	if n := vm.keyMembers(); n > 1 {
+		return nil, fmt.Errorf("%w: verification method %q has %d public-key members", ErrInvalidKey, vm.ID, n)
+	}
+	pub, err := vm.publicKey()
+	if err != nil {
+		return nil, err
+	}
+	if allowed := keyTypesFor(vm.Type); allowed != nil {
+		kt, err := KeyTypeOf(pub)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(allowed, kt) {
+			return nil, fmt.Errorf("%w: %s verification method %q holds a %s key", ErrInvalidKey, vm.Type, vm.ID, kt)
+		}
+	}
+	return pub, nil
+}
+
+func (vm *VerificationMethod) publicKey() (crypto.PublicKey, error) {
 	switch {
 	case vm.PublicKeyJwk != nil:
 		return vm.PublicKeyJwk.PublicKey()
@@ -384,7 +490,7 @@ func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 			// These suites predate Multikey; values with and without the
 			// multicodec header are seen in the wild.
 			if b, err := DecodeMultibase(vm.PublicKeyMultibase); err == nil && len(b) == 32 {
-				return PublicKeyFromBytes(map[string]KeyType{TypeEd25519VK2020: Ed25519, TypeX25519KA2020: X25519}[vm.Type], b)
+				return PublicKeyFromBytes(keyTypesFor(vm.Type)[0], b)
 			}
 		}
 		return DecodeMultikey(vm.PublicKeyMultibase)
@@ -393,27 +499,31 @@ func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: publicKeyBase58: %w", ErrInvalidKey, err)
 		}
-		switch {
-		case strings.HasPrefix(vm.Type, "Ed25519"):
-			return PublicKeyFromBytes(Ed25519, b)
-		case strings.HasPrefix(vm.Type, "X25519"):
-			return PublicKeyFromBytes(X25519, b)
-		case strings.HasPrefix(vm.Type, "EcdsaSecp256k1"):
-			return PublicKeyFromBytes(Secp256k1, b)
+		if kt, ok := legacyKeyType(vm.Type); ok {
+			return PublicKeyFromBytes(kt, b)
 		}
 	case vm.PublicKeyHex != "":
 		b, err := hex.DecodeString(strings.TrimPrefix(vm.PublicKeyHex, "0x"))
 		if err != nil {
 			return nil, fmt.Errorf("%w: publicKeyHex: %w", ErrInvalidKey, err)
 		}
-		switch {
-		case strings.HasPrefix(vm.Type, "Ed25519"):
-			return PublicKeyFromBytes(Ed25519, b)
-		case strings.HasPrefix(vm.Type, "X25519"):
-			return PublicKeyFromBytes(X25519, b)
-		case strings.HasPrefix(vm.Type, "EcdsaSecp256k1"):
-			return PublicKeyFromBytes(Secp256k1, b)
+		if kt, ok := legacyKeyType(vm.Type); ok {
+			return PublicKeyFromBytes(kt, b)
 		}
 	}
 	return nil, fmt.Errorf("%w: verification method %q (%s) carries no public key this package decodes", ErrUnsupportedKey, vm.ID, vm.Type)
+}
+
+// legacyKeyType picks the key type of raw base58/hex key bytes from the
+// suite name, the only place those encodings record it.
+func legacyKeyType(typ string) (KeyType, bool) {
+	switch {
+	case strings.HasPrefix(typ, "Ed25519"):
+		return Ed25519, true
+	case strings.HasPrefix(typ, "X25519"):
+		return X25519, true
+	case strings.HasPrefix(typ, "EcdsaSecp256k1"):
+		return Secp256k1, true
+	}
+	return "", false
 }

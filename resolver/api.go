@@ -45,8 +45,13 @@ const (
 
 // Options are the resolution options callers pass (DID Resolution §4.1).
 type Options struct {
-	// Accept is the requested representation media type of the document;
-	// empty means application/did+json.
+	// Accept is the requested representation media type of the document:
+	// one media type or an HTTP Accept header value (a list with q
+	// weights). Empty, */*, application/json and application/did+json
+	// select application/did+json; application/did+ld+json and the
+	// resolution result type (MediaResolutionResult) select
+	// application/did+ld+json; anything else is
+	// CodeRepresentationNotSupported.
 	Accept string
 	// NoCache bypasses the cache for this call (the result is still
 	// stored).
@@ -75,7 +80,11 @@ type Metadata struct {
 
 // Dereferenced is a DID URL dereferencing result: the selected resource
 // (a whole document, a verification method, a service, or a URL to
-// redirect to for service + relativeRef).
+// redirect to for service + relativeRef). ContentStream is the resource as
+// JSON and ContentType its media type; Redirect, when set, is the service
+// endpoint URL the DID URL designates (an HTTP binding answers 303 with it,
+// like the Universal Resolver). ContentMeta is the document metadata of the
+// resolved DID, set whenever resolution succeeded.
 type Dereferenced struct {
 	ContentStream json.RawMessage       `json:"contentStream,omitempty"`
 	ContentType   string                `json:"-"`

@@ -43,7 +43,9 @@ type Config struct {
 	NegativeTTL time.Duration
 	// MaxConcurrent bounds the method calls running at once across all
 	// DIDs; callers beyond it wait (until their context ends). Zero means
-	// DefaultMaxConcurrent.
+	// DefaultMaxConcurrent. A Method that resolves other DIDs through the
+	// same Resolver holds a slot while it waits for them, so keep the bound
+	// well above the depth of such nesting.
 	MaxConcurrent int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -68,8 +70,8 @@ type Resolver struct {
 // New returns a Resolver for cfg.
 func New(cfg Config) (*Resolver, error) {
 	for name, m := range cfg.Methods {
-		if _, err := did.Parse("did:" + name + ":x"); err != nil {
-			return nil, fmt.Errorf("new resolver: method name %q: %w", name, err)
+		if id, err := did.Parse("did:" + name + ":x"); err != nil || id.Method != name {
+			return nil, fmt.Errorf("new resolver: method name %q: %w", name, did.ErrInvalidDID)
 		}
 		if m == nil {
 			return nil, fmt.Errorf("new resolver: method %q is nil", name)

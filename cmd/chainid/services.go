@@ -54,7 +54,7 @@ func openServices(ctx context.Context, cfg *Config, logger *slog.Logger, openTim
 			"key": didkey.NewResolver(didkey.Config{}),
 			"jwk": didjwk.NewResolver(didjwk.Config{}),
 			"web": web,
-			"pkh": pkh.NewResolver(pkh.Config{}),
+			"pkh": pkh.NewResolver(),
 		},
 		Cache:  st.ResolverCache(),
 		Logger: logger,

@@ -127,45 +127,77 @@ func (r *Resolver) vmType(kt did.KeyType) (typ, ctxURI string, err error) {
 // Decode parses the method-specific identifier of a did:key and returns
 // its public key, applying every check Resolve applies.
 func Decode(id did.DID) (crypto.PublicKey, error) {
+	k, err := decode(id)
+	if err != nil {
+		return nil, err
+	}
+	return k.pub, nil
+}
+
+// decoded is a checked did:key public key.
+type decoded struct {
+	pub crypto.PublicKey
+	kt  did.KeyType
+	// u is the Montgomery u-coordinate of an Ed25519 key, the X25519
+	// public key derived from it.
+	u []byte
+}
+
+func decode(id did.DID) (decoded, error) {
 	if id.Method != Method {
-		return nil, fmt.Errorf("%w: method %q is not %q", did.ErrMethodNotSupported, id.Method, Method)
+		return decoded{}, fmt.Errorf("%w: method %q is not %q", did.ErrMethodNotSupported, id.Method, Method)
 	}
 	msid := id.ID
 	if strings.IndexByte(msid, ':') >= 0 {
-		return nil, fmt.Errorf("%w: did:key with a version or other ':'-separated prefix is not supported", did.ErrInvalidDID)
+		return decoded{}, fmt.Errorf("%w: did:key with a version or other ':'-separated prefix is not supported", did.ErrInvalidDID)
 	}
 	if msid == "" || msid[0] != 'z' {
-		return nil, fmt.Errorf("%w: did:key identifier must be a base58btc multibase value starting with 'z'", did.ErrInvalidDID)
+		return decoded{}, fmt.Errorf("%w: did:key identifier must be a base58btc multibase value starting with 'z'", did.ErrInvalidDID)
 	}
 	pub, err := did.DecodeMultikey(msid)
 	if err != nil {
 		// Unknown multicodecs (P-384, BLS, RSA, …) also wrap
 		// did.ErrUnsupportedKey so callers can tell them apart.
-		return nil, fmt.Errorf("%w: %w", did.ErrInvalidDID, err)
+		return decoded{}, fmt.Errorf("%w: %w", did.ErrInvalidDID, err)
 	}
-	if k, ok := pub.(ed25519.PublicKey); ok {
-		if _, err := montgomery(k); err != nil {
-			return nil, fmt.Errorf("%w: %w", did.ErrInvalidDID, err)
+	kt, err := did.KeyTypeOf(pub)
+	if err != nil {
+		return decoded{}, fmt.Errorf("%w: %w", did.ErrInvalidDID, err)
+	}
+	k := decoded{pub: pub, kt: kt}
+	if kt == did.Ed25519 {
+		if k.u, err = montgomery(pub.(ed25519.PublicKey)); err != nil {
+			return decoded{}, fmt.Errorf("%w: %w", did.ErrInvalidDID, err)
 		}
 	}
 	// One key, one DID: refuse any encoding that is not the canonical one
 	// (leading zero digits, non-minimal varints and the like).
 	if canon, err := did.EncodeMultikey(pub); err != nil || canon != msid {
-		return nil, fmt.Errorf("%w: did:key identifier is not the canonical encoding of its key", did.ErrInvalidDID)
+		return decoded{}, fmt.Errorf("%w: did:key identifier is not the canonical encoding of its key", did.ErrInvalidDID)
 	}
-	return pub, nil
+	return k, nil
+}
+
+// method builds one verification method. Multibase types reuse the
+// already encoded value mb instead of encoding the key again.
+func method(id, controller, typ string, pub crypto.PublicKey, mb string) (did.VerificationMethod, error) {
+	switch typ {
+	case did.TypeMultikey, did.TypeEd25519VK2020, did.TypeX25519KA2020:
+		return did.VerificationMethod{ID: id, Type: typ, Controller: controller, PublicKeyMultibase: mb}, nil
+	}
+	vm, err := did.NewVerificationMethod(id, controller, typ, pub)
+	if err != nil {
+		return vm, fmt.Errorf("build verification method: %w", err)
+	}
+	return vm, nil
 }
 
 func (r *Resolver) document(id did.DID) (*did.Document, error) {
-	pub, err := Decode(id)
+	k, err := decode(id)
 	if err != nil {
 		return nil, err
 	}
-	kt, err := did.KeyTypeOf(pub)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", did.ErrInvalidDID, err)
-	}
-	typ, ctxURI, err := r.vmType(kt)
+	typ, ctxURI, err := r.vmType(k.kt)
 	if err != nil {
 		return nil, err
 	}
@@ -173,9 +205,9 @@ func (r *Resolver) document(id did.DID) (*did.Document, error) {
 	contexts := []string{did.ContextDIDv1, ctxURI}
 
 	vmID := self + "#" + id.ID
-	vm, err := did.NewVerificationMethod(vmID, self, typ, pub)
+	vm, err := method(vmID, self, typ, k.pub, id.ID)
 	if err != nil {
-		return nil, fmt.Errorf("build verification method: %w", err)
+		return nil, err
 	}
 	doc := &did.Document{
 		ID:                 self,
@@ -183,7 +215,7 @@ func (r *Resolver) document(id did.DID) (*did.Document, error) {
 	}
 	ref := []did.VerificationRef{did.Ref(vmID)}
 
-	if kt == did.X25519 {
+	if k.kt == did.X25519 {
 		// A key-agreement key cannot sign: it is listed for keyAgreement
 		// only.
 		doc.KeyAgreement = ref
@@ -195,12 +227,12 @@ func (r *Resolver) document(id did.DID) (*did.Document, error) {
 	doc.CapabilityInvocation = ref
 	doc.CapabilityDelegation = ref
 
-	switch kt {
+	switch k.kt {
 	case did.Ed25519:
 		if !r.cfg.SkipKeyAgreementDerivation {
-			x, err := deriveX25519(pub.(ed25519.PublicKey))
+			x, err := ecdh.X25519().NewPublicKey(k.u)
 			if err != nil {
-				return nil, fmt.Errorf("%w: %w", did.ErrInvalidDID, err)
+				return nil, fmt.Errorf("%w: derived X25519 key: %w", did.ErrInvalidDID, err)
 			}
 			xmb, err := did.EncodeMultikey(x)
 			if err != nil {
@@ -210,9 +242,9 @@ func (r *Resolver) document(id did.DID) (*did.Document, error) {
 			if err != nil {
 				return nil, err
 			}
-			xvm, err := did.NewVerificationMethod(self+"#"+xmb, self, xtyp, x)
+			xvm, err := method(self+"#"+xmb, self, xtyp, x, xmb)
 			if err != nil {
-				return nil, fmt.Errorf("build key agreement method: %w", err)
+				return nil, err
 			}
 			doc.VerificationMethod = append(doc.VerificationMethod, xvm)
 			doc.KeyAgreement = []did.VerificationRef{did.Ref(xvm.ID)}
@@ -229,22 +261,10 @@ func (r *Resolver) document(id did.DID) (*did.Document, error) {
 	return doc, nil
 }
 
-// deriveX25519 maps an Ed25519 public key to the X25519 public key of the
-// same secret scalar (RFC 7748 §4.1 birational map, u = (1+y)/(1-y)).
-func deriveX25519(pub ed25519.PublicKey) (*ecdh.PublicKey, error) {
-	u, err := montgomery(pub)
-	if err != nil {
-		return nil, err
-	}
-	x, err := ecdh.X25519().NewPublicKey(u)
-	if err != nil {
-		return nil, fmt.Errorf("%w: X25519: %w", did.ErrInvalidKey, err)
-	}
-	return x, nil
-}
-
 // montgomery decodes an Ed25519 public key, refuses points that are not on
-// the curve or have small order, and returns the Montgomery u-coordinate.
+// the curve or have small order, and returns the Montgomery u-coordinate of
+// the point: the X25519 public key of the same secret scalar (RFC 7748
+// §4.1 birational map, u = (1+y)/(1-y)).
 func montgomery(pub ed25519.PublicKey) ([]byte, error) {
 	p, err := new(edwards25519.Point).SetBytes(pub)
 	if err != nil {

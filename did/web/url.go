@@ -27,6 +27,9 @@ func URL(id did.DID) (*url.URL, error) {
 	if id.Method != Method {
 		return nil, fmt.Errorf("%w: %q is not a did:web DID", did.ErrInvalidDID, id.String())
 	}
+	if dec, err := url.PathUnescape(id.ID); err == nil && strings.HasPrefix(dec, "[") {
+		return nil, fmt.Errorf("%w: did:web host: %w: host is an IPv6 literal; did:web needs a domain name", did.ErrInvalidDID, ErrForbiddenAddress)
+	}
 	segs := strings.Split(id.ID, ":")
 	host, err := parseHostSegment(segs[0])
 	if err != nil {
@@ -124,7 +127,7 @@ func New(rawURL string) (did.DID, error) {
 // port.
 func parseHostSegment(seg string) (string, error) {
 	host, port, hasPort := seg, "", false
-	if i := strings.Index(strings.ToUpper(seg), "%3A"); i >= 0 {
+	if i := indexEncodedColon(seg); i >= 0 {
 		host, port, hasPort = seg[:i], seg[i+3:], true
 	}
 	if err := checkHostname(host); err != nil {
@@ -137,6 +140,17 @@ func parseHostSegment(seg string) (string, error) {
 		return "", err
 	}
 	return host + ":" + port, nil
+}
+
+// indexEncodedColon returns the index of the first "%3A" or "%3a" in s, or
+// -1.
+func indexEncodedColon(s string) int {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == '%' && s[i+1] == '3' && (s[i+2] == 'A' || s[i+2] == 'a') {
+			return i
+		}
+	}
+	return -1
 }
 
 // checkHostname accepts a DNS name of letters, digits and hyphens in dot

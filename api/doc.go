@@ -1,0 +1,101 @@
+// Package api is chainid's HTTP transport: it owns the routes, decodes and
+// validates requests, maps every error to one RFC 9457 problem document, and
+// serves the OpenAPI description of what it exposes. It holds no domain
+// logic; resolution, key management and readiness come in through the small
+// interfaces declared in this package ([Resolver], [Keys]) and [Config].
+//
+// [New] returns the complete [net/http.Handler]. Every route is listed in
+// routes.go; the same table drives the mux and the test that keeps the
+// OpenAPI document (openapi.json, served at /openapi.json) honest.
+//
+// # Routes
+//
+//	GET  /                           home page (what is running, link to the API document)
+//	GET  /healthz                    liveness: 200 {"status":"ok"}
+//	GET  /readyz                     readiness: Config.Ready; 503 problem+json when not ready
+//	GET  /metrics                    Prometheus metrics of Config.Registry
+//	GET  /openapi.json               the OpenAPI 3.1 document
+//	GET  /1.0/identifiers/{did...}   DID resolution and DID URL dereferencing (Universal Resolver binding)
+//	POST /v1/admin/keys              create a key and its DID (admin bearer token)
+//	GET  /v1/admin/keys              list keys (admin bearer token)
+//
+// # Errors
+//
+// Every error response outside the resolution-result representation of the
+// resolver endpoint is application/problem+json with members type, title,
+// status, detail and instance (the request path), plus the extension members
+// request_id (always) and errors (validation failures: [{field, message}],
+// field names as in the JSON body). The type is a stable URN
+// "urn:chainid:problem:<slug>" per error kind; clients branch on it, never on
+// detail. Internal failures get a generic detail; their cause is logged with
+// the request id.
+//
+// # Request ids
+//
+// An incoming X-Request-ID of 1–128 characters from [A-Za-z0-9._:-] is kept;
+// anything else is replaced by a fresh random id. The id is echoed in the
+// X-Request-ID response header, in problem documents as request_id, and in
+// every log line about the request.
+//
+// # Resolver endpoint
+//
+// GET /1.0/identifiers/{did-or-did-url} follows the DID Resolution HTTP(S)
+// binding as the Universal Resolver implements it. The DID or DID URL is
+// taken from the escaped request path, in one of two forms:
+//
+//   - As written ("/1.0/identifiers/did:web:example.com%3A8080"): the path is
+//     the DID URL verbatim, percent-encodings included, except that the
+//     first "%23" starts the fragment (a client cannot send a raw "#"). The
+//     request query, if any, is the DID URL query (DID parameters such as
+//     service and relativeRef), and resolution options cannot be passed as
+//     query parameters.
+//   - URL-encoded as a whole ("/1.0/identifiers/did%3Aweb%3Aexample.com%253A8080",
+//     recognised by the encoded colon in "did%3A"): the path is
+//     percent-decoded once, and the request query carries resolution options:
+//     noCache=true|false, versionId, versionTime. Unknown options are a 400.
+//
+// In both forms "Cache-Control: no-cache" in the request sets the noCache
+// option. A plain DID is resolved; anything with a path, query or fragment
+// is dereferenced. A dereferencing result that is a redirect (service +
+// relativeRef) answers 303 See Other with a Location header.
+//
+// The Accept header selects the representation:
+//
+//	application/did+json (also empty, */*, application/*)  the DID document
+//	application/did+ld+json                              the DID document, @context added if missing
+//	application/json                                     the DID document, served as application/json
+//	application/ld+json;profile="https://w3id.org/did-resolution",
+//	application/ld+json;profile="https://w3id.org/did-url-dereferencing",
+//	application/did-resolution, application/did-url-dereferencing
+//	                                                     the full resolution (or dereferencing) result
+//
+// anything else is 406. Statuses: 200; 303; 400 invalidDid/invalidDidUrl;
+// 404 notFound; 406 representationNotSupported; 410 deactivated; 500
+// internalError; 501 methodNotSupported. With a full-result representation
+// the error body is the result itself, the code in its metadata "error"
+// (and a deactivated DID's 410 body carries the document with
+// didDocumentMetadata.deactivated true); with a document representation
+// errors are problem+json. Responses carry "Vary: Accept".
+//
+// # Security considerations
+//
+// Admin routes require "Authorization: Bearer <Config.AdminToken>"; the
+// token is compared as SHA-256 digests in constant time, and with no token
+// configured the admin routes answer 403. Request bodies are capped by
+// Config.MaxBodyBytes (413), JSON bodies must be application/json (415),
+// must not contain unknown fields, duplicate member names (compared the way
+// encoding/json matches field names, i.e. case-insensitively) or trailing
+// data, and nest at most 32 levels deep. Every request runs under
+// Config.RequestTimeout. Responses carry X-Content-Type-Options: nosniff, a
+// deny-all Content-Security-Policy (the home page allows only its own
+// hashed stylesheet and no script), X-Frame-Options: DENY and Referrer-Policy:
+// no-referrer. The access log never records headers (no Authorization) or
+// query strings. Panics become a 500 problem and are logged with a stack.
+// Metric labels use the matched route pattern, never the raw path, so
+// cardinality stays bounded. /metrics is not authenticated: bind the server
+// to loopback or filter it at the proxy if that matters.
+//
+// The handler does not set connection-level timeouts; the caller's
+// [net/http.Server] must set ReadHeaderTimeout, ReadTimeout, WriteTimeout
+// (above RequestTimeout) and IdleTimeout.
+package api

@@ -1,0 +1,310 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/chainid/chainid/did"
+	"github.com/chainid/chainid/resolver"
+)
+
+// mediaProblem is the RFC 9457 media type of every error response.
+const mediaProblem = "application/problem+json"
+
+// problemTypePrefix prefixes every problem type URI.
+const problemTypePrefix = "urn:chainid:problem:"
+
+// kind is an error kind: one stable problem type, title and status.
+type kind uint8
+
+const (
+	kindInternal kind = iota
+	kindInvalidRequest
+	kindValidation
+	kindNotFound
+	kindMethodNotAllowed
+	kindUnsupportedMediaType
+	kindPayloadTooLarge
+	kindUnauthorized
+	kindForbidden
+	kindNotImplemented
+	kindUnavailable
+	kindTimeout
+	kindInvalidDID
+	kindInvalidDIDURL
+	kindDIDNotFound
+	kindMethodNotSupported
+	kindRepresentationNotSupported
+	kindDeactivated
+)
+
+// info returns the slug (the problem type is problemTypePrefix+slug), the
+// title and the HTTP status of k.
+func (k kind) info() (slug, title string, status int) {
+	switch k {
+	case kindInvalidRequest:
+		return "invalid-request", "Invalid request", http.StatusBadRequest
+	case kindValidation:
+		return "validation", "Request validation failed", http.StatusBadRequest
+	case kindNotFound:
+		return "not-found", "Not found", http.StatusNotFound
+	case kindMethodNotAllowed:
+		return "method-not-allowed", "Method not allowed", http.StatusMethodNotAllowed
+	case kindUnsupportedMediaType:
+		return "unsupported-media-type", "Unsupported media type", http.StatusUnsupportedMediaType
+	case kindPayloadTooLarge:
+		return "payload-too-large", "Payload too large", http.StatusRequestEntityTooLarge
+	case kindUnauthorized:
+		return "unauthorized", "Unauthorized", http.StatusUnauthorized
+	case kindForbidden:
+		return "forbidden", "Forbidden", http.StatusForbidden
+	case kindNotImplemented:
+		return "not-implemented", "Not implemented", http.StatusNotImplemented
+	case kindUnavailable:
+		return "unavailable", "Service unavailable", http.StatusServiceUnavailable
+	case kindTimeout:
+		return "timeout", "Request timed out", http.StatusServiceUnavailable
+	case kindInvalidDID:
+		return "invalid-did", "Invalid DID", http.StatusBadRequest
+	case kindInvalidDIDURL:
+		return "invalid-did-url", "Invalid DID URL", http.StatusBadRequest
+	case kindDIDNotFound:
+		return "did-not-found", "DID not found", http.StatusNotFound
+	case kindMethodNotSupported:
+		return "method-not-supported", "DID method not supported", http.StatusNotImplemented
+	case kindRepresentationNotSupported:
+		return "representation-not-supported", "Representation not supported", http.StatusNotAcceptable
+	case kindDeactivated:
+		return "deactivated", "DID deactivated", http.StatusGone
+	default:
+		return "internal", "Internal server error", http.StatusInternalServerError
+	}
+}
+
+func (k kind) status() int {
+	_, _, status := k.info()
+	return status
+}
+
+// resolutionCode is the DID Resolution error code of k.
+func (k kind) resolutionCode() string {
+	switch k {
+	case kindInvalidDID:
+		return resolver.CodeInvalidDID
+	case kindInvalidDIDURL:
+		return resolver.CodeInvalidDIDURL
+	case kindDIDNotFound:
+		return resolver.CodeNotFound
+	case kindMethodNotSupported:
+		return resolver.CodeMethodNotSupported
+	case kindRepresentationNotSupported:
+		return resolver.CodeRepresentationNotSupported
+	case kindDeactivated:
+		return resolver.CodeDeactivated
+	default:
+		return resolver.CodeInternalError
+	}
+}
+
+// apiError is an error with a kind and a detail that is safe to show to
+// clients. err, the cause, is only logged.
+type apiError struct {
+	kind   kind
+	detail string
+	fields []fieldError
+	err    error
+}
+
+func (e *apiError) Error() string {
+	if e.err == nil {
+		return e.detail
+	}
+	return e.detail + ": " + e.err.Error()
+}
+
+func (e *apiError) Unwrap() error { return e.err }
+
+// fieldError is one entry of the "errors" extension member.
+type fieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// problem is an RFC 9457 problem details document.
+type problem struct {
+	Type      string       `json:"type"`
+	Title     string       `json:"title"`
+	Status    int          `json:"status"`
+	Detail    string       `json:"detail,omitempty"`
+	Instance  string       `json:"instance,omitempty"`
+	RequestID string       `json:"request_id,omitempty"`
+	Errors    []fieldError `json:"errors,omitempty"`
+}
+
+// classify turns any error into an apiError with a client-safe detail. It
+// is the only place that decides which error becomes which response.
+func classify(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return &apiError{kind: kindPayloadTooLarge, err: err,
+			detail: "the request body exceeds " + strconv.FormatInt(tooLarge.Limit, 10) + " bytes"}
+	}
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) {
+		return &apiError{kind: kindValidation, err: err, detail: "the request body is invalid", fields: fieldErrors(verrs)}
+	}
+	var rerr *resolver.Error
+	if errors.As(err, &rerr) {
+		return classifyResolution(rerr.Code, err)
+	}
+	switch {
+	case errors.Is(err, did.ErrInvalidDIDURL):
+		return classifyResolution(resolver.CodeInvalidDIDURL, err)
+	case errors.Is(err, did.ErrInvalidDID):
+		return classifyResolution(resolver.CodeInvalidDID, err)
+	case errors.Is(err, did.ErrNotFound):
+		return classifyResolution(resolver.CodeNotFound, err)
+	case errors.Is(err, did.ErrMethodNotSupported):
+		return classifyResolution(resolver.CodeMethodNotSupported, err)
+	case errors.Is(err, context.DeadlineExceeded):
+		return &apiError{kind: kindTimeout, err: err, detail: "the request did not complete in time"}
+	case errors.Is(err, context.Canceled):
+		return &apiError{kind: kindUnavailable, err: err, detail: "the request was canceled"}
+	}
+	return &apiError{kind: kindInternal, err: err, detail: "an internal error occurred"}
+}
+
+// classifyResolution maps a DID Resolution error code. Only syntax errors
+// pass the cause's text to the client: it says what is wrong with the
+// input. Other codes get fixed details.
+func classifyResolution(code string, err error) *apiError {
+	switch code {
+	case resolver.CodeInvalidDID:
+		return &apiError{kind: kindInvalidDID, err: err, detail: causeText(err, "the DID is not valid")}
+	case resolver.CodeInvalidDIDURL:
+		return &apiError{kind: kindInvalidDIDURL, err: err, detail: causeText(err, "the DID URL is not valid")}
+	case resolver.CodeNotFound:
+		return &apiError{kind: kindDIDNotFound, err: err, detail: "the DID or DID URL was not found"}
+	case resolver.CodeMethodNotSupported:
+		return &apiError{kind: kindMethodNotSupported, err: err, detail: "the DID method is not supported by this resolver"}
+	case resolver.CodeRepresentationNotSupported:
+		return &apiError{kind: kindRepresentationNotSupported, err: err, detail: "the requested representation is not supported"}
+	case resolver.CodeDeactivated:
+		return &apiError{kind: kindDeactivated, err: err, detail: "the DID has been deactivated"}
+	}
+	return &apiError{kind: kindInternal, err: err, detail: "an internal error occurred"}
+}
+
+// causeText is the message of the innermost cause below a *resolver.Error,
+// or fallback when there is none.
+func causeText(err error, fallback string) string {
+	var rerr *resolver.Error
+	if errors.As(err, &rerr) {
+		err = rerr.Err
+	}
+	if err == nil {
+		return fallback
+	}
+	return err.Error()
+}
+
+// report classifies err and logs it: server errors at error level with the
+// whole chain, client errors at debug level.
+func (s *server) report(r *http.Request, err error) *apiError {
+	ae := classify(err)
+	slug, _, status := ae.kind.info()
+	level := slog.LevelDebug
+	if status >= 500 && ae.kind != kindNotImplemented {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(r.Context(), level, "request failed",
+		slog.String("request_id", requestIDFrom(r.Context())),
+		slog.String("problem", slug),
+		slog.Int("status", status),
+		slog.String("error", err.Error()))
+	return ae
+}
+
+// writeProblem writes err as application/problem+json. It is the one
+// error-to-response mapper of the package.
+func (s *server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
+	ae := s.report(r, err)
+	writeProblemDoc(w, r, ae)
+}
+
+// writeProblemDoc writes an already classified error without logging it.
+func writeProblemDoc(w http.ResponseWriter, r *http.Request, ae *apiError) {
+	slug, title, status := ae.kind.info()
+	p := problem{
+		Type:      problemTypePrefix + slug,
+		Title:     title,
+		Status:    status,
+		Detail:    ae.detail,
+		Instance:  r.URL.EscapedPath(),
+		RequestID: requestIDFrom(r.Context()),
+		Errors:    ae.fields,
+	}
+	if ae.kind == kindUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="chainid-admin"`)
+	}
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Set("Cache-Control", "no-store")
+	body, err := json.Marshal(p)
+	if err != nil {
+		// A problem of strings and ints always marshals.
+		panic("api: marshal problem: " + err.Error())
+	}
+	h.Set("Content-Type", mediaProblem)
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+// fieldErrors turns validator errors into field-level messages named as in
+// the JSON body.
+func fieldErrors(verrs validator.ValidationErrors) []fieldError {
+	out := make([]fieldError, 0, len(verrs))
+	for _, fe := range verrs {
+		field := fe.Namespace()
+		if _, rest, ok := strings.Cut(field, "."); ok {
+			field = rest
+		}
+		out = append(out, fieldError{Field: field, Message: fieldMessage(fe)})
+	}
+	return out
+}
+
+func fieldMessage(fe validator.FieldError) string {
+	unit := ""
+	if fe.Kind() == reflect.String {
+		unit = " characters"
+	}
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "oneof":
+		return "must be one of: " + strings.Join(strings.Fields(fe.Param()), ", ")
+	case "max":
+		return "must be at most " + fe.Param() + unit
+	case "min":
+		return "must be at least " + fe.Param() + unit
+	case "len":
+		return "must be exactly " + fe.Param() + unit
+	case "nocontrol":
+		return "must not contain control characters"
+	default:
+		return "fails the " + fe.Tag() + " rule"
+	}
+}

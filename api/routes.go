@@ -1,0 +1,58 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// route is one entry of the route table: a method and a ServeMux path
+// pattern (Go 1.22 syntax) with its handler.
+type route struct {
+	method  string
+	path    string
+	handler http.Handler
+}
+
+// pattern is the ServeMux pattern, e.g. "GET /healthz".
+func (rt route) pattern() string { return rt.method + " " + rt.path }
+
+// openAPIPath is the path as the OpenAPI document writes it: "{$}" dropped,
+// "{name...}" written "{name}".
+func (rt route) openAPIPath() string {
+	p := strings.TrimSuffix(rt.path, "{$}")
+	return strings.ReplaceAll(p, "...}", "}")
+}
+
+// routes is every route the service serves. The mux and the OpenAPI test
+// both read this table; a route missing here does not exist.
+func (s *server) routes() []route {
+	return []route{
+		{http.MethodGet, "/{$}", s.handleHome()},
+		{http.MethodGet, "/healthz", s.handleHealth()},
+		{http.MethodGet, "/readyz", s.handleReady()},
+		{http.MethodGet, "/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})},
+		{http.MethodGet, "/openapi.json", s.handleOpenAPI()},
+		{http.MethodGet, "/1.0/identifiers/{did...}", s.handleIdentifiers()},
+		{http.MethodPost, "/v1/admin/keys", s.requireAdmin(s.handleCreateKey())},
+		{http.MethodGet, "/v1/admin/keys", s.requireAdmin(s.handleListKeys())},
+	}
+}
+
+// handler builds the mux from the route table and wraps it in the
+// middleware chain, outermost first.
+func (s *server) handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern(), routed(rt.handler))
+	}
+	var h http.Handler = problemFallback(mux)
+	h = s.withTimeout(h)
+	h = s.limitBody(h)
+	h = s.recoverPanic(h)
+	h = securityHeaders(h)
+	h = s.observe(h)
+	h = withRequestID(h)
+	return h
+}
