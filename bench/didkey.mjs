@@ -3,7 +3,8 @@
 // benchmark BenchmarkResolve in did/key: parse and resolve one of N distinct
 // did:key strings per call.
 //
-// usage: node didkey.mjs [N] [seconds]
+// usage: node didkey.mjs [N] [seconds] [type…]   (types: Ed25519 P-256 secp256k1;
+//        default all)
 // prints one JSON object per key type:
 //   {"type": "Ed25519", "dids": N, "resolutions": R, "seconds": S, "per_second": R/S}
 
@@ -13,6 +14,7 @@ import {getResolver} from 'key-did-resolver';
 
 const n = Number(process.argv[2] || 256);
 const seconds = Number(process.argv[3] || 2);
+const only = process.argv.slice(4);
 
 const ALPHABET =
   '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -85,6 +87,9 @@ async function measure(resolver, dids) {
 
 const resolver = new Resolver(getResolver());
 for(const [type, make] of Object.entries(makers)) {
+  if(only.length > 0 && !only.includes(type)) {
+    continue;
+  }
   const dids = Array.from({length: n}, make);
   const {count, secs} = await measure(resolver, dids);
   console.log(JSON.stringify({

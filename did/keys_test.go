@@ -584,7 +584,7 @@ func TestSpecDocumentKeys(t *testing.T) {
 			"did:example:123456789abcdefghi#keys-1":                       nil,
 		}},
 		{"registry-multikey.json", map[string]error{
-			"#z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp": nil,
+			"#z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp":  nil,
 			"#zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169": nil,
 			"#zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme": nil,
 		}},

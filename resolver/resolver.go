@@ -34,6 +34,10 @@ type Config struct {
 	Methods map[string]Method
 	// Cache stores results; nil disables caching.
 	Cache Cache
+	// Uncached names methods whose results never go to the cache because
+	// computing them is cheaper than a cache round trip: did:key, did:jwk
+	// and did:pkh documents are pure functions of the DID.
+	Uncached []string
 	// TTL is how long a resolved (or deactivated) result is cached; zero
 	// means DefaultTTL.
 	TTL time.Duration
@@ -65,6 +69,7 @@ type Resolver struct {
 	log         *slog.Logger
 	sem         chan struct{}
 	flights     group
+	uncached    map[string]bool
 }
 
 // New returns a Resolver for cfg.
@@ -91,6 +96,10 @@ func New(cfg Config) (*Resolver, error) {
 	}
 	if r.methods == nil {
 		r.methods = map[string]Method{}
+	}
+	r.uncached = make(map[string]bool, len(cfg.Uncached))
+	for _, m := range cfg.Uncached {
+		r.uncached[m] = true
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -155,7 +164,7 @@ func (r *Resolver) Resolve(ctx context.Context, didStr string, opts Options) (*R
 	key := cacheKey(id, opts)
 	var out outcome
 	cached := false
-	if r.cache != nil && !opts.NoCache {
+	if r.cache != nil && !opts.NoCache && !r.uncached[id.Method] {
 		out, cached = r.readCache(ctx, key, id)
 	}
 	if !cached {
@@ -232,7 +241,9 @@ func (r *Resolver) call(ctx context.Context, m Method, id did.DID, opts Options,
 		return out
 	case err == nil:
 		out.doc = doc
-		r.writeCache(ctx, key, out, r.ttl)
+		if !r.uncached[id.Method] {
+			r.writeCache(ctx, key, out, r.ttl)
+		}
 		return out
 	case errors.Is(err, did.ErrInvalidDID):
 		out.code = CodeInvalidDID
@@ -246,7 +257,9 @@ func (r *Resolver) call(ctx context.Context, m Method, id did.DID, opts Options,
 	out.msg = shorten(err.Error())
 	out.err = fmt.Errorf("resolve %s: %w", id, err)
 	out.meta = did.DocumentMetadata{}
-	r.writeCache(ctx, key, out, r.negativeTTL)
+	if !r.uncached[id.Method] {
+		r.writeCache(ctx, key, out, r.negativeTTL)
+	}
 	return out
 }
 

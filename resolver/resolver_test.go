@@ -253,6 +253,21 @@ func TestCache(t *testing.T) {
 		}
 	})
 
+	t.Run("uncached method", func(t *testing.T) {
+		r, f, cache, _ := newTestResolver(t, func(c *Config) { c.Uncached = []string{"ex"} })
+		resolve(t, r, "did:ex:alice", Options{})
+		second := resolve(t, r, "did:ex:alice", Options{})
+		if n := f.calls.Load(); n != 2 {
+			t.Errorf("method calls = %d, want 2 for an uncached method", n)
+		}
+		if second.ResolutionMetadata.Cached || cache.puts != 0 {
+			t.Errorf("uncached method reached the cache: cached=%v entries=%d", second.ResolutionMetadata.Cached, cache.puts)
+		}
+		if _, err := r.Resolve(ctx, "did:ex:nobody", Options{}); err == nil || cache.puts != 0 {
+			t.Errorf("negative answer of an uncached method: err=%v entries=%d", err, cache.puts)
+		}
+	})
+
 	t.Run("representation independent", func(t *testing.T) {
 		r, f, _, _ := newTestResolver(t, nil)
 		resolve(t, r, "did:ex:alice", Options{Accept: MediaDIDJSON})

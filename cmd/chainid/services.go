@@ -56,8 +56,9 @@ func openServices(ctx context.Context, cfg *Config, logger *slog.Logger, openTim
 			"web": web,
 			"pkh": pkh.NewResolver(),
 		},
-		Cache:  st.ResolverCache(),
-		Logger: logger,
+		Cache:    st.ResolverCache(),
+		Uncached: []string{"key", "jwk", "pkh"},
+		Logger:   logger,
 	})
 	if err != nil {
 		st.Close()

@@ -244,7 +244,7 @@ func TestResolveErrors(t *testing.T) {
 	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
 	ek, _ := did.JWKFromPublicKey(edPub)
 	good, _ := jwk.New(&p256.PublicKey)
-	rsaKey, _ := rsa.GenerateKey(rand.Reader, 1024) //nolint:gosec // only its shape matters
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 1024) // only its shape matters
 	rsaN := base64.RawURLEncoding.EncodeToString(rsaKey.N.Bytes())
 	// A y that is not the curve point's y.
 	badY := []byte(pk.Y)
@@ -328,7 +328,7 @@ func TestResolveErrors(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
-	rsaKey, _ := rsa.GenerateKey(rand.Reader, 1024) //nolint:gosec // only its type matters
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 1024) // only its type matters
 	p384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	for name, pub := range map[string]crypto.PublicKey{
 		"rsa": &rsaKey.PublicKey, "p384": &p384.PublicKey, "short ed25519": ed25519.PublicKey(make([]byte, 31)), "nil": nil,

@@ -517,7 +517,7 @@ func TestResolveErrors(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
-	rsaKey, err := rsa.GenerateKey(rand.Reader, 1024) //nolint:gosec // only its type matters
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 1024) // only its type matters
 	if err != nil {
 		t.Fatal(err)
 	}
