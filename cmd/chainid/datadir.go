@@ -16,8 +16,8 @@ import (
 // Files in the data directory besides the store.
 const (
 	storeFile      = "chainid.db"
-	serverFile     = "server.json"  // address of the running server
-	adminTokenFile = "admin.token"  // bearer token of the admin API (0600)
+	serverFile     = "server.json" // address of the running server
+	adminTokenFile = "admin.token" // bearer token of the admin API (0600)
 	secretFile     = "keystore.secret"
 )
 
