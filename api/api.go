@@ -107,8 +107,6 @@ type Config struct {
 	// Keys backs the admin key routes; nil makes them answer 501 (after
 	// authentication).
 	Keys Keys
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
 }
 
 // server holds the dependencies the handlers close over.
@@ -124,7 +122,6 @@ type server struct {
 	timeout     time.Duration
 	adminDigest *[sha256.Size]byte
 	keys        Keys
-	now         func() time.Time
 	validate    *validator.Validate
 	metrics     *metrics
 	openapi     []byte
@@ -168,7 +165,6 @@ func newServer(cfg Config) (*server, error) {
 		maxBody:   cfg.MaxBodyBytes,
 		timeout:   cfg.RequestTimeout,
 		keys:      cfg.Keys,
-		now:       cfg.Now,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -181,9 +177,6 @@ func newServer(cfg Config) (*server, error) {
 	}
 	if s.timeout == 0 {
 		s.timeout = DefaultRequestTimeout
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if cfg.AdminToken != "" {
 		if len(cfg.AdminToken) < MinAdminTokenLength {

@@ -28,7 +28,12 @@
 // field names as in the JSON body). The type is a stable URN
 // "urn:chainid:problem:<slug>" per error kind; clients branch on it, never on
 // detail. Internal failures get a generic detail; their cause is logged with
-// the request id.
+// the request id. The slugs: invalid-request, validation, not-found,
+// method-not-allowed (with an Allow header), unsupported-media-type,
+// payload-too-large, unauthorized (with WWW-Authenticate), forbidden,
+// not-implemented, unavailable, timeout, internal, and for the resolver
+// invalid-did, invalid-did-url, did-not-found, method-not-supported,
+// representation-not-supported and deactivated.
 //
 // # Request ids
 //

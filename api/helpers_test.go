@@ -194,7 +194,6 @@ func newTestServer(t *testing.T, edit func(*api.Config)) *testServer {
 		Resolver:   ts.resolver,
 		AdminToken: testToken,
 		Keys:       ts.keys,
-		Now:        fixedNow,
 	}
 	if edit != nil {
 		edit(&cfg)

@@ -2,7 +2,6 @@ package did
 
 import (
 	"errors"
-	"math/big"
 )
 
 const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -42,7 +41,9 @@ func EncodeBase58(b []byte) string {
 	return string(out)
 }
 
-// DecodeBase58 decodes a Bitcoin-alphabet base58 string.
+// DecodeBase58 decodes a Bitcoin-alphabet base58 string. Each leading '1'
+// is a zero byte; the encoding is canonical, so EncodeBase58 of the result
+// gives back s.
 func DecodeBase58(s string) ([]byte, error) {
 	if len(s) > maxBase58Input {
 		return nil, errors.New("base58 value too long")
@@ -51,27 +52,47 @@ func DecodeBase58(s string) ([]byte, error) {
 	for zeros < len(s) && s[zeros] == '1' {
 		zeros++
 	}
-	n := new(big.Int)
-	radix := big.NewInt(58)
+	// Bytes of the value, little-endian, built by multiply-and-add.
+	body := make([]byte, 0, (len(s)-zeros)*733/1000+1)
 	for i := zeros; i < len(s); i++ {
 		d := indexBase58(s[i])
 		if d < 0 {
 			return nil, errBase58
 		}
-		n.Mul(n, radix)
-		n.Add(n, big.NewInt(int64(d)))
+		carry := d
+		for j := range body {
+			carry += int(body[j]) * 58
+			body[j] = byte(carry)
+			carry >>= 8
+		}
+		for carry > 0 {
+			body = append(body, byte(carry))
+			carry >>= 8
+		}
 	}
-	body := n.Bytes()
 	out := make([]byte, zeros+len(body))
-	copy(out[zeros:], body)
+	for i, b := range body {
+		out[len(out)-1-i] = b
+	}
 	return out, nil
 }
 
+// indexBase58 returns the digit value of c, or -1. The alphabet is the
+// digits and letters without 0, O, I and l.
 func indexBase58(c byte) int {
-	for i := 0; i < len(base58Alphabet); i++ {
-		if base58Alphabet[i] == c {
-			return i
-		}
+	switch {
+	case c >= '1' && c <= '9':
+		return int(c - '1')
+	case c >= 'A' && c <= 'H':
+		return int(c-'A') + 9
+	case c >= 'J' && c <= 'N':
+		return int(c-'J') + 17
+	case c >= 'P' && c <= 'Z':
+		return int(c-'P') + 22
+	case c >= 'a' && c <= 'k':
+		return int(c-'a') + 33
+	case c >= 'm' && c <= 'z':
+		return int(c-'m') + 44
 	}
 	return -1
 }

@@ -412,12 +412,21 @@ func (vm *VerificationMethod) UnmarshalJSON(data []byte) error {
 		name string
 		v    any
 	}{
-		{"id", &out.ID}, {"type", &out.Type}, {"controller", &out.Controller},
-		{"publicKeyJwk", &out.PublicKeyJwk}, {"publicKeyMultibase", &out.PublicKeyMultibase},
-		{"publicKeyBase58", &out.PublicKeyBase58}, {"publicKeyHex", &out.PublicKeyHex},
-		{"blockchainAccountId", &out.BlockchainAccountID}, {"ethereumAddress", &out.EthereumAddress},
+		{"id", &out.ID}, {"type", &out.Type}, {"controller", &out.Controller}, {"publicKeyJwk", &out.PublicKeyJwk},
 	} {
 		if err := take(m, f.name, f.v); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{
+		{"publicKeyMultibase", &out.PublicKeyMultibase}, {"publicKeyBase58", &out.PublicKeyBase58},
+		{"publicKeyHex", &out.PublicKeyHex}, {"blockchainAccountId", &out.BlockchainAccountID},
+		{"ethereumAddress", &out.EthereumAddress},
+	} {
+		if err := takeOptional(m, f.name, f.v); err != nil {
 			return err
 		}
 	}

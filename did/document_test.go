@@ -214,6 +214,9 @@ var badDocuments = []struct {
 	{"duplicate nested in jwk", `{"id":"did:x:y","verificationMethod":[{"id":"#k","type":"JsonWebKey2020","controller":"did:x:y","publicKeyJwk":{"kty":"OKP","crv":"Ed25519","x":"a","x":"b"}}]}`},
 	{"duplicate deep in extra", `{"id":"did:x:y","extra":{"a":[{"b":1,"b":2}]}}`},
 	{"duplicate in endpoint map", `{"id":"did:x:y","service":[{"id":"#s","type":"T","serviceEndpoint":{"uri":"a","uri":"b"}}]}`},
+	{"duplicate spelled with an escape", `{"id":"did:x:y","a":1,"\u0061":2}`},
+	{"duplicate after many members", `{"id":"did:x:y","k1":1,"k2":1,"k3":1,"k4":1,"k5":1,"k6":1,"k7":1,"k8":1,"k9":1,"k10":1,"k11":1,"k12":1,"k13":1,"k14":1,"k15":1,"k16":1,"k17":1,"k18":1,"k3":2}`},
+	{"duplicate in context object", `{"@context":["https://www.w3.org/ns/did/v1",{"a":"x","a":"y"}],"id":"did:x:y"}`},
 	{"context number", `{"@context":1,"id":"did:x:y"}`},
 	{"context null", `{"@context":null,"id":"did:x:y"}`},
 	{"context null entry", `{"@context":["https://www.w3.org/ns/did/v1",null],"id":"did:x:y"}`},
@@ -488,4 +491,30 @@ func readDoc(t testing.TB, name string) *Document {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return d
+}
+
+func TestCheckNoDuplicateKeys(t *testing.T) {
+	for _, tc := range []struct {
+		in  string
+		dup bool
+	}{
+		{`{}`, false},
+		{`{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":"a"}`, false},
+		{`{"a":"\"a\":","b":["a","a"]}`, false},
+		{`{"a\"":1,"a":2}`, false},
+		{`[{"x":1},{"x":1}]`, false},
+		{`{"é":1,"\u00e9":2}`, true},
+		{`{"a":1,"b":{"c":[{"d":1,"d":2}]}}`, true},
+		{`{"a":[1,{"b":2}],"a":3}`, true},
+	} {
+		err := checkNoDuplicateKeys([]byte(tc.in))
+		if (err != nil) != tc.dup {
+			t.Errorf("checkNoDuplicateKeys(%s) = %v, want duplicate=%v", tc.in, err, tc.dup)
+		}
+	}
+	for _, bad := range []string{`{"a":"`, `}`, `{"\x":1,"\x":1}`} {
+		if checkNoDuplicateKeys([]byte(bad)) == nil {
+			t.Errorf("checkNoDuplicateKeys(%s) accepted malformed JSON", bad)
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 )
 
@@ -160,6 +159,20 @@ func compact(raw []byte) json.RawMessage {
 	return b.Bytes()
 }
 
+// takeOptional is take for an optional string member that marshals only when
+// non-empty: an empty value would not survive a round trip, and no such
+// member (a key encoding, an account id) means anything when empty.
+func takeOptional(m map[string]json.RawMessage, name string, v *string) error {
+	_, present := m[name]
+	if err := take(m, name, v); err != nil {
+		return err
+	}
+	if present && *v == "" {
+		return fmt.Errorf("%s: must not be empty", name)
+	}
+	return nil
+}
+
 func isNull(raw []byte) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
 
 // decodeString decodes a JSON string, refusing every other type (including
@@ -198,59 +211,86 @@ func decodeStrings(raw []byte) ([]string, error) {
 	return out, nil
 }
 
-// checkNoDuplicateKeys walks a whole JSON value and fails on the first object,
-// at any depth, that names a member twice. encoding/json keeps the last
-// duplicate silently; other parsers keep the first, which lets one document
-// mean two things.
+// checkNoDuplicateKeys scans a whole JSON value and fails on the first
+// object, at any depth, that names a member twice. encoding/json keeps the
+// last duplicate silently; other parsers keep the first, which lets one
+// document mean two things. The scan tracks only structure and member names;
+// it is exact for valid JSON and callers decode the data with encoding/json
+// as well, which reports any syntax error.
 func checkNoDuplicateKeys(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	type frame struct {
-		object bool
-		keys   map[string]struct{}
-		expect bool // in an object: the next token is a member name
+	type object struct {
+		names [][]byte            // first few names, compared linearly
+		set   map[string]struct{} // all names, once there are many
 	}
-	var stack []frame
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].expect {
-			if d, ok := tok.(json.Delim); ok && d == '}' {
-				stack = stack[:n-1]
-				// The object was a complete value of its parent.
-				if m := len(stack); m > 0 && stack[m-1].object {
-					stack[m-1].expect = true
-				}
-				continue
+	const linear = 16
+	var stack []*object // nil entries are arrays
+	expectName := false
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '{':
+			stack = append(stack, &object{})
+			expectName = true
+		case '[':
+			stack = append(stack, nil)
+			expectName = false
+		case '}', ']':
+			if len(stack) == 0 {
+				return fmt.Errorf("unbalanced JSON")
 			}
-			key := tok.(string) // the decoder guarantees a name here
-			if _, dup := stack[n-1].keys[key]; dup {
-				return fmt.Errorf("duplicate member %q", key)
-			}
-			stack[n-1].keys[key] = struct{}{}
-			stack[n-1].expect = false
-			continue
-		}
-		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, frame{object: true, keys: map[string]struct{}{}, expect: true})
-			continue
-		case json.Delim('['):
-			stack = append(stack, frame{})
-			continue
-		case json.Delim(']'):
 			stack = stack[:len(stack)-1]
-		}
-		// A complete value ended: the enclosing object expects a name next.
-		if n := len(stack); n > 0 && stack[n-1].object {
-			stack[n-1].expect = true
+			expectName = false
+		case ',':
+			expectName = len(stack) > 0 && stack[len(stack)-1] != nil
+		case '"':
+			j, plain := i+1, true
+			for ; j < len(data) && data[j] != '"'; j++ {
+				if data[j] == '\\' {
+					j++
+					plain = false
+				} else if data[j] >= 0x80 {
+					plain = false
+				}
+			}
+			if j >= len(data) {
+				return fmt.Errorf("unterminated JSON string")
+			}
+			if expectName && len(stack) > 0 && stack[len(stack)-1] != nil {
+				name := data[i+1 : j]
+				if !plain {
+					// Compare names as decoded: "\u0061" and "a" collide.
+					var s string
+					if err := json.Unmarshal(data[i:j+1], &s); err != nil {
+						return err
+					}
+					name = []byte(s)
+				}
+				o := stack[len(stack)-1]
+				if o.set != nil {
+					if _, dup := o.set[string(name)]; dup {
+						return fmt.Errorf("duplicate member %q", name)
+					}
+					o.set[string(name)] = struct{}{}
+				} else {
+					for _, n := range o.names {
+						if bytes.Equal(n, name) {
+							return fmt.Errorf("duplicate member %q", name)
+						}
+					}
+					o.names = append(o.names, name)
+					if len(o.names) > linear {
+						o.set = make(map[string]struct{}, 2*linear)
+						for _, n := range o.names {
+							o.set[string(n)] = struct{}{}
+						}
+						o.names = nil
+					}
+				}
+			}
+			expectName = false
+			i = j
 		}
 	}
+	return nil
 }
 
 // StringOrSet is a JSON value that is either one string or an array of

@@ -300,7 +300,7 @@ func (k *JWK) UnmarshalJSON(data []byte) error {
 		name string
 		v    *string
 	}{{"kty", &out.Kty}, {"crv", &out.Crv}, {"x", &out.X}, {"y", &out.Y}} {
-		if err := take(m, f.name, f.v); err != nil {
+		if err := takeOptional(m, f.name, f.v); err != nil {
 			return err
 		}
 	}
@@ -317,11 +317,11 @@ func (k *JWK) UnmarshalJSON(data []byte) error {
 // ParseJWK decodes a public JWK. Duplicate member names and private key
 // members ("d" and the other RFC 7518 private parameters) are refused.
 func ParseJWK(data []byte) (*JWK, error) {
-	if err := checkNoDuplicateKeys(data); err != nil {
-		return nil, fmt.Errorf("%w: JWK: %w", ErrInvalidKey, err)
-	}
 	var k JWK
 	if err := json.Unmarshal(data, &k); err != nil {
+		return nil, fmt.Errorf("%w: JWK: %w", ErrInvalidKey, err)
+	}
+	if err := checkNoDuplicateKeys(data); err != nil {
 		return nil, fmt.Errorf("%w: JWK: %w", ErrInvalidKey, err)
 	}
 	if k.HasPrivate() {

@@ -17,13 +17,15 @@
 //
 // Resolution is strict so that one key has exactly one DID: the identifier
 // must be base58btc multibase ('z'), the multicodec varint minimal, EC points
-// compressed, and re-encoding the decoded key must give back the identifier.
+// compressed, Ed25519 and X25519 keys canonically encoded, and re-encoding
+// the decoded key must give back the identifier.
 // Points are checked to be on their curve; Ed25519 keys of small order (for
 // which signatures can be forged without a private key) are refused. Errors
 // for malformed identifiers wrap [did.ErrInvalidDID].
 package key
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdh"
@@ -43,9 +45,16 @@ const Method = "key"
 // public key (ed25519.PublicKey, *ecdh.PublicKey on X25519,
 // *ecdsa.PublicKey on P-256, *secp256k1.PublicKey).
 func New(pub crypto.PublicKey) (did.DID, error) {
-	if k, ok := pub.(ed25519.PublicKey); ok && len(k) == ed25519.PublicKeySize {
-		if _, err := montgomery(k); err != nil {
-			return did.DID{}, fmt.Errorf("new did:key: %w", err)
+	switch k := pub.(type) {
+	case ed25519.PublicKey:
+		if len(k) == ed25519.PublicKeySize {
+			if _, err := montgomery(k); err != nil {
+				return did.DID{}, fmt.Errorf("new did:key: %w", err)
+			}
+		}
+	case *ecdh.PublicKey:
+		if k.Curve() == ecdh.X25519() && !canonicalX25519(k.Bytes()) {
+			return did.DID{}, fmt.Errorf("new did:key: %w: X25519 key is not a canonical u-coordinate", did.ErrInvalidKey)
 		}
 	}
 	mb, err := did.EncodeMultikey(pub)
@@ -104,7 +113,7 @@ func (r *Resolver) Resolve(ctx context.Context, id did.DID, _ did.ResolveOptions
 	return doc, did.DocumentMetadata{}, nil
 }
 
-// vmType returns the verification-method type for the signature key of kt
+// vmType returns the verification-method type for a key of type kt
 // and the context URI that type needs.
 func (r *Resolver) vmType(kt did.KeyType) (typ, ctxURI string, err error) {
 	switch r.cfg.VerificationMethodType {
@@ -165,9 +174,14 @@ func decode(id did.DID) (decoded, error) {
 		return decoded{}, fmt.Errorf("%w: %w", did.ErrInvalidDID, err)
 	}
 	k := decoded{pub: pub, kt: kt}
-	if kt == did.Ed25519 {
+	switch kt {
+	case did.Ed25519:
 		if k.u, err = montgomery(pub.(ed25519.PublicKey)); err != nil {
 			return decoded{}, fmt.Errorf("%w: %w", did.ErrInvalidDID, err)
+		}
+	case did.X25519:
+		if !canonicalX25519(pub.(*ecdh.PublicKey).Bytes()) {
+			return decoded{}, fmt.Errorf("%w: X25519 key is not a canonical u-coordinate (RFC 7748 §5)", did.ErrInvalidDID)
 		}
 	}
 	// One key, one DID: refuse any encoding that is not the canonical one
@@ -270,8 +284,29 @@ func montgomery(pub ed25519.PublicKey) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: Ed25519 key is not a point on the curve", did.ErrInvalidKey)
 	}
+	if !bytes.Equal(p.Bytes(), pub) {
+		// y ≥ p, or a negative zero x: another DID for the same point.
+		return nil, fmt.Errorf("%w: Ed25519 key is not canonically encoded", did.ErrInvalidKey)
+	}
 	if new(edwards25519.Point).MultByCofactor(p).Equal(edwards25519.NewIdentityPoint()) == 1 {
 		return nil, fmt.Errorf("%w: Ed25519 key has small order", did.ErrInvalidKey)
 	}
 	return p.BytesMontgomery(), nil
+}
+
+// canonicalX25519 reports whether u, little-endian, is below 2^255-19 with
+// the unused top bit clear: the form every X25519 implementation outputs.
+func canonicalX25519(u []byte) bool {
+	if len(u) != 32 || u[31]&0x80 != 0 {
+		return false
+	}
+	if u[31] != 0x7f || u[0] < 0xed {
+		return true
+	}
+	for _, b := range u[1:31] {
+		if b != 0xff {
+			return true
+		}
+	}
+	return false
 }

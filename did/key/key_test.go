@@ -23,6 +23,7 @@ import (
 	"slices"
 	"testing"
 
+	"filippo.io/edwards25519"
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
 
 	"github.com/chainid/chainid/did"
@@ -453,6 +454,52 @@ func offCurveEd25519() []byte {
 	}
 }
 
+// fieldPrime returns 2^255-19 little-endian.
+func fieldPrime() []byte {
+	p := make([]byte, 32)
+	for i := range p {
+		p[i] = 0xff
+	}
+	p[0], p[31] = 0xed, 0x7f
+	return p
+}
+
+// nonCanonicalEd25519 returns an encoding with y = p + k of a point of large
+// order, which the curve arithmetic accepts as the point with y = k.
+func nonCanonicalEd25519(t *testing.T) []byte {
+	t.Helper()
+	for k := byte(2); k < 19; k++ {
+		b := fieldPrime()
+		b[0] += k
+		pt, err := new(edwards25519.Point).SetBytes(b)
+		if err != nil {
+			continue
+		}
+		if new(edwards25519.Point).MultByCofactor(pt).Equal(edwards25519.NewIdentityPoint()) == 0 {
+			return b
+		}
+	}
+	t.Fatal("no non-canonical Ed25519 encoding of a large-order point")
+	return nil
+}
+
+func TestCanonicalX25519Boundary(t *testing.T) {
+	// p-1 is the largest canonical u.
+	b := fieldPrime()
+	b[0]--
+	pub, err := ecdh.X25519().NewPublicKey(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := key.New(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := key.Decode(id); err != nil {
+		t.Errorf("u = p-1 refused: %v", err)
+	}
+}
+
 func TestResolveErrors(t *testing.T) {
 	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
 	edID, _ := key.New(edPub)
@@ -482,6 +529,9 @@ func TestResolveErrors(t *testing.T) {
 		{"ed25519 long", did.DID{Method: "key", ID: multikey(0xed, append(slices.Clone(edPub), 0))}, key.Config{}, []error{did.ErrInvalidDID}},
 		{"ed25519 off curve", did.DID{Method: "key", ID: multikey(0xed, offCurveEd25519())}, key.Config{}, []error{did.ErrInvalidDID}},
 		{"ed25519 small order", did.DID{Method: "key", ID: multikey(0xed, smallOrder)}, key.Config{}, []error{did.ErrInvalidDID}},
+		{"ed25519 non-canonical y", did.DID{Method: "key", ID: multikey(0xed, nonCanonicalEd25519(t))}, key.Config{}, []error{did.ErrInvalidDID}},
+		{"x25519 top bit", did.DID{Method: "key", ID: multikey(0xec, append(make([]byte, 31), 0x80))}, key.Config{}, []error{did.ErrInvalidDID}},
+		{"x25519 u = p", did.DID{Method: "key", ID: multikey(0xec, fieldPrime())}, key.Config{}, []error{did.ErrInvalidDID}},
 		{"x25519 short", did.DID{Method: "key", ID: multikey(0xec, make([]byte, 31))}, key.Config{}, []error{did.ErrInvalidDID}},
 		{"p256 uncompressed", did.DID{Method: "key", ID: multikey(0x1200, uncompressed)}, key.Config{}, []error{did.ErrInvalidDID}},
 		{"p256 off curve", did.DID{Method: "key", ID: multikey(0x1200, offCurveP256())}, key.Config{}, []error{did.ErrInvalidDID}},
@@ -516,6 +566,15 @@ func TestResolveErrors(t *testing.T) {
 	})
 }
 
+func mustX25519(t *testing.T, b []byte) *ecdh.PublicKey {
+	t.Helper()
+	k, err := ecdh.X25519().NewPublicKey(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 func TestNewErrors(t *testing.T) {
 	rsaKey, err := rsa.GenerateKey(rand.Reader, 1024) // only its type matters
 	if err != nil {
@@ -534,6 +593,7 @@ func TestNewErrors(t *testing.T) {
 		{"ed25519 small order", smallOrder},
 		{"ed25519 off curve", ed25519.PublicKey(offCurveEd25519())},
 		{"nil", nil},
+		{"x25519 top bit", mustX25519(t, append(make([]byte, 31), 0x80))},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -236,6 +237,7 @@ func start(ctx context.Context, stack *node.Node, cfg Config) (*Chain, error) {
 	stack.RegisterLifecycle(beacon)
 	stack.RegisterLifecycle(newSealer(beacon, backend, cfg.Logger))
 
+	t0 := time.Now()
 	if err := stack.Start(); err != nil {
 		return nil, fmt.Errorf("start node (json-rpc on %s): %w", cfg.ListenAddr, err)
 	}
@@ -248,10 +250,12 @@ func start(ctx context.Context, stack *node.Node, cfg Config) (*Chain, error) {
 		devAddr: devAddr,
 		log:     cfg.Logger,
 	}
+	cfg.Logger.Info("TIMING started", "d", time.Since(t0))
 	if err := c.checkPredeploys(ctx, cfg.Predeploy); err != nil {
 		c.client.Close()
 		return nil, err
 	}
+	cfg.Logger.Info("TIMING checked", "d", time.Since(t0))
 	head, err := c.client.BlockNumber(ctx)
 	if err != nil {
 		c.client.Close()

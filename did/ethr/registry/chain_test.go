@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -37,6 +38,14 @@ func (c *testChain) SendTransaction(ctx context.Context, tx *types.Transaction) 
 	}
 	return nil
 }
+
+// EstimateGasAtBlock exposes the simulated node's pending-block estimation (PendingGasEstimator).
+func (c *testChain) EstimateGasAtBlock(ctx context.Context, msg ethereum.CallMsg, blockNumber *big.Int) (uint64, error) {
+	return c.Client.(PendingGasEstimator).EstimateGasAtBlock(ctx, msg, blockNumber)
+}
+
+// latestOnly hides PendingGasEstimator: estimates run against the latest block.
+type latestOnly struct{ Backend }
 
 // Commit seals one block with every pending transaction.
 func (c *testChain) Commit() common.Hash {
