@@ -321,9 +321,6 @@ func (d Document) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON implements json.Unmarshaler. Duplicate member names, at any
 // depth, are an error.
 func (d *Document) UnmarshalJSON(data []byte) error {
-	if err := checkNoDuplicateKeys(data); err != nil {
-		return err
-	}
 	m, err := splitObject(data)
 	if err != nil {
 		return err

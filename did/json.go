@@ -73,45 +73,26 @@ func (w *objectWriter) bytes() ([]byte, error) {
 }
 
 // splitObject decodes a JSON object into its members, rejecting duplicate
-// member names (an ambiguity attackers use to make two parsers disagree).
+// member names at any depth (an ambiguity attackers use to make two parsers
+// disagree). Member values are compacted.
 func splitObject(data []byte) (map[string]json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' {
 		return nil, fmt.Errorf("expected a JSON object")
 	}
-	out := make(map[string]json.RawMessage)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, ok := tok.(string)
-		if !ok {
-			return nil, fmt.Errorf("expected an object member name")
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("member %q: %w", key, err)
-		}
-		if _, dup := out[key]; dup {
-			return nil, fmt.Errorf("duplicate member %q", key)
-		}
-		out[key] = compact(raw)
-	}
-	if _, err := dec.Token(); err != nil {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, err
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("trailing data after object")
+	if err := checkNoDuplicateKeys(data); err != nil {
+		return nil, err
 	}
-	if _, err := dec.Token(); err == nil {
-		return nil, fmt.Errorf("trailing data after object")
+	for k, v := range m {
+		if bytes.ContainsAny(v, " \t\r\n") {
+			m[k] = compact(v)
+		}
 	}
-	return out, nil
+	return m, nil
 }
 
 // take removes name from m and decodes it into v when present. A null value

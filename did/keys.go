@@ -321,9 +321,6 @@ func ParseJWK(data []byte) (*JWK, error) {
 	if err := json.Unmarshal(data, &k); err != nil {
 		return nil, fmt.Errorf("%w: JWK: %w", ErrInvalidKey, err)
 	}
-	if err := checkNoDuplicateKeys(data); err != nil {
-		return nil, fmt.Errorf("%w: JWK: %w", ErrInvalidKey, err)
-	}
 	if k.HasPrivate() {
 		return nil, fmt.Errorf("%w: JWK contains private key material", ErrInvalidKey)
 	}

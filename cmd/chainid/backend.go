@@ -136,9 +136,11 @@ func (r *remoteBackend) CreateKey(ctx context.Context, req api.CreateKeyRequest)
 }
 
 func (r *remoteBackend) ListKeys(ctx context.Context) ([]api.KeyInfo, error) {
-	var out []api.KeyInfo
+	var out struct {
+		Keys []api.KeyInfo `json:"keys"`
+	}
 	_, err := r.do(ctx, http.MethodGet, "/v1/admin/keys", "application/json", nil, &out)
-	return out, err
+	return out.Keys, err
 }
 
 func (r *remoteBackend) Resolve(ctx context.Context, didOrURL string, opts resolver.Options) (*resolver.Result, error) {

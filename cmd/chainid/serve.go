@@ -76,6 +76,7 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		Logger:     logger,
 		Version:    buildVersion(),
 		PublicURL:  publicURL,
+		Methods:    svc.resolver.Methods(),
 		Resolver:   svc.resolver,
 		Keys:       svc,
 		AdminToken: token,

@@ -238,6 +238,9 @@ func (k *Keystore) Generate(ctx context.Context, kt did.KeyType, label string, b
 	if err := ctx.Err(); err != nil {
 		return store.KeyRecord{}, fmt.Errorf("generate %s key: %w", kt, err)
 	}
+	if err := k.checkSecret(ctx); err != nil {
+		return store.KeyRecord{}, fmt.Errorf("generate %s key: %w", kt, err)
+	}
 	signer, err := k.newKey(kt)
 	if err != nil {
 		return store.KeyRecord{}, fmt.Errorf("generate %s key: %w", kt, err)
@@ -301,6 +304,22 @@ func (k *Keystore) Signer(ctx context.Context, id string) (crypto.Signer, error)
 		return nil, fmt.Errorf("open key %q: private key does not match the stored public key", id)
 	}
 	return signer, nil
+}
+
+// checkSecret refuses to add keys under a secret that does not open the
+// newest existing key, so one keystore never mixes secrets (a typo in a
+// passphrase would otherwise strand every key sealed under it).
+func (k *Keystore) checkSecret(ctx context.Context) error {
+	rs, err := k.repo.Keys(ctx)
+	if err != nil || len(rs) == 0 {
+		return err
+	}
+	priv, err := k.open(rs[len(rs)-1])
+	if err != nil {
+		return err
+	}
+	clear(priv)
+	return nil
 }
 
 // List returns the stored key records, oldest first. Their Sealed fields

@@ -246,6 +246,10 @@ func TestWrongSecret(t *testing.T) {
 			if !errors.Is(err, ErrWrongSecret) {
 				t.Fatalf("err = %v, want ErrWrongSecret", err)
 			}
+			// A new key is not sealed under a second secret either.
+			if _, gerr := newKeystore(t, s, secret).Generate(t.Context(), did.Ed25519, "", nil); !errors.Is(gerr, ErrWrongSecret) {
+				t.Fatalf("Generate under another secret: err = %v, want ErrWrongSecret", gerr)
+			}
 			if !strings.Contains(err.Error(), "wrong passphrase or key file") {
 				t.Errorf("message %q is not clear", err)
 			}

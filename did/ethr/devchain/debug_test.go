@@ -1,38 +1,47 @@
 package devchain
 
 import (
-	"context"
-	"log/slog"
 	"math/big"
-	"os"
-
-	gethlog "github.com/ethereum/go-ethereum/log"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 )
 
-func TestDebugRestart(t *testing.T) {
-	dir := t.TempDir()
-	cfg := testConfig(dir)
-	c, err := Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Fund(context.Background(), randomAddress(t), big.NewInt(1))
-	t0 := time.Now()
-	c.Close()
-	t.Logf("close %v", time.Since(t0))
-	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	gethlog.SetDefault(gethlog.NewLogger(cfg.Logger.Handler()))
-	for range 2 {
-		t0 = time.Now()
-		c, err = Start(context.Background(), cfg)
-		if err != nil {
+func TestDebugGetLogs(t *testing.T) {
+	ctx := testCtx(t)
+	c := startChain(t, testConfig(t.TempDir()))
+	client := c.Client()
+	nonce, _ := client.PendingNonceAt(ctx, c.DevAddress())
+	var last *types.Transaction
+	for i := range 500 {
+		tx := signedTransfer(t, c, nonce+uint64(i), answerAddr)
+		tx, _ = types.SignNewTx(c.DevKey(), types.LatestSignerForChainID(c.ChainID()), &types.DynamicFeeTx{
+			ChainID: c.ChainID(), Nonce: nonce + uint64(i), Gas: 50000, To: &answerAddr, Value: big.NewInt(0),
+			GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(1e11),
+		})
+		if err := client.SendTransaction(ctx, tx); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("start %v", time.Since(t0))
-		t0 = time.Now()
-		c.Close()
-		t.Logf("close %v", time.Since(t0))
+		if _, err := WaitReceipt(ctx, client, tx.Hash()); err != nil {
+			t.Fatal(err)
+		}
+		last = tx
 	}
+	_ = last
+	n := head(t, ctx, c)
+	t0 := time.Now()
+	logs, err := client.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: big.NewInt(0), ToBlock: new(big.Int).SetUint64(n), Addresses: []common.Address{answerAddr}})
+	t.Logf("getLogs over %d blocks: %d logs in %v (%v)", n, len(logs), time.Since(t0), err)
+	other := common.HexToAddress("0x1234")
+	t0 = time.Now()
+	logs, err = client.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: big.NewInt(0), ToBlock: new(big.Int).SetUint64(n), Addresses: []common.Address{other}})
+	t.Logf("getLogs (no match) over %d blocks: %d logs in %v (%v)", n, len(logs), time.Since(t0), err)
+	t0 = time.Now()
+	logs, err = client.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: big.NewInt(250), ToBlock: big.NewInt(250), Addresses: []common.Address{answerAddr}})
+	t.Logf("getLogs one block: %d logs in %v (%v)", len(logs), time.Since(t0), err)
+	a, d := dirSize(t, c.stack.InstanceDir())
+	t.Logf("disk %d %d", a, d)
 }
