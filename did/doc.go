@@ -9,7 +9,12 @@
 // # Security considerations
 //
 // Parsing is strict: anything outside the DID Core ABNF is rejected with an
-// error that wraps [ErrInvalidDID] or [ErrInvalidDIDURL]. Public keys decoded
-// from documents are validated (points on the curve, correct lengths) before
-// they are returned, so callers can hand them straight to a signature check.
+// error that wraps [ErrInvalidDID] or [ErrInvalidDIDURL]. Documents with
+// duplicate member names (at any depth), null or wrongly typed core
+// properties, several key members in one verification method, or private
+// JWK members are refused with [ErrInvalidDocument]. Public keys decoded
+// from documents are validated (points on the curve, correct lengths, key
+// type matching the verification-method type) before they are returned, so
+// callers can hand them straight to a signature check. [Document.Authorized]
+// follows references only to methods listed in the same document.
 package did

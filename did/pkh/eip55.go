@@ -18,7 +18,7 @@ func ChecksumAddress(addr string) (string, error) {
 	}
 	sum := checksum(hexPart)
 	if mixedCase(hexPart) && sum != addr {
-		return "", fmt.Errorf("Ethereum address %q: wrong EIP-55 checksum (want %s)", addr, sum)
+		return "", fmt.Errorf("address %q: wrong EIP-55 checksum (want %s)", addr, sum)
 	}
 	return sum, nil
 }
@@ -26,12 +26,12 @@ func ChecksumAddress(addr string) (string, error) {
 // addressHex checks addr is "0x" and 40 hex digits and returns the digits.
 func addressHex(addr string) (string, error) {
 	if len(addr) != 42 || addr[0] != '0' || addr[1] != 'x' {
-		return "", fmt.Errorf("Ethereum address %q: want 0x and 40 hex digits", truncate(addr))
+		return "", fmt.Errorf("address %q: want 0x and 40 hex digits", truncate(addr))
 	}
 	h := addr[2:]
 	for i := 0; i < len(h); i++ {
 		if !isHex(h[i]) {
-			return "", fmt.Errorf("Ethereum address %q: %q is not a hex digit", addr, h[i])
+			return "", fmt.Errorf("address %q: %q is not a hex digit", addr, h[i])
 		}
 	}
 	return h, nil

@@ -490,6 +490,38 @@ func TestSecondStartSameDataDir(t *testing.T) {
 	}
 }
 
+func TestListenPortTaken(t *testing.T) {
+	ctx := testCtx(t)
+	a := startChain(t, testConfig(t.TempDir()))
+	cfg := testConfig(t.TempDir())
+	cfg.ListenAddr = strings.TrimPrefix(a.RPCURL(), "http://")
+	b, err := Start(ctx, cfg)
+	if err == nil {
+		b.Close()
+		t.Fatal("Start on a taken port: no error")
+	}
+	if !strings.Contains(err.Error(), cfg.ListenAddr) {
+		t.Fatalf("Start: %v, want an error naming %s", err, cfg.ListenAddr)
+	}
+	// The failed start released its data dir.
+	cfg.ListenAddr = "127.0.0.1:0"
+	startChain(t, cfg)
+}
+
+func TestFundReverts(t *testing.T) {
+	ctx := testCtx(t)
+	reverter := common.HexToAddress("0x000000000000000000000000000000000000dead")
+	cfg := testConfig(t.TempDir())
+	cfg.Predeploy = map[common.Address][]byte{reverter: common.FromHex("60006000fd")} // REVERT(0, 0)
+	c := startChain(t, cfg)
+	if _, err := c.Fund(ctx, reverter, big.NewInt(1)); err == nil || !strings.Contains(err.Error(), "revert") {
+		t.Fatalf("Fund to a reverting contract: %v, want a revert error", err)
+	}
+	if got := balance(t, ctx, c, reverter); got.Sign() != 0 {
+		t.Fatalf("reverting contract balance %s, want 0", got)
+	}
+}
+
 func TestPredeploy(t *testing.T) {
 	ctx := testCtx(t)
 	dir := t.TempDir()
