@@ -226,7 +226,7 @@ func (s *server) report(r *http.Request, err error) *apiError {
 	ae := classify(err)
 	slug, _, status := ae.kind.info()
 	level := slog.LevelDebug
-	if status >= 500 && ae.kind != kindNotImplemented {
+	if status >= 500 && status != http.StatusNotImplemented {
 		level = slog.LevelError
 	}
 	s.log.LogAttrs(r.Context(), level, "request failed",
