@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"slices"
 	"strings"
 
@@ -73,10 +72,11 @@ func KeyTypeOf(pub crypto.PublicKey) (KeyType, error) {
 			return "", fmt.Errorf("%w: nil ECDSA key", ErrInvalidKey)
 		}
 		if k.Curve == elliptic.P256() {
+			//lint:ignore SA1019 Bytes panics on a key without coordinates
 			if k.X == nil || k.Y == nil {
 				return "", fmt.Errorf("%w: P-256 key without a point", ErrInvalidKey)
 			}
-			if _, err := k.ECDH(); err != nil { // checks the point is on the curve
+			if _, err := k.Bytes(); err != nil { // checks the point is on the curve
 				return "", fmt.Errorf("%w: P-256: %w", ErrInvalidKey, err)
 			}
 			return P256, nil
@@ -102,8 +102,7 @@ func codecOf(pub crypto.PublicKey) (uint64, []byte, error) {
 	case X25519:
 		return CodecX25519Pub, pub.(*ecdh.PublicKey).Bytes(), nil
 	case P256:
-		k := pub.(*ecdsa.PublicKey)
-		return CodecP256Pub, elliptic.MarshalCompressed(k.Curve, k.X, k.Y), nil
+		return CodecP256Pub, CompressP256(pub.(*ecdsa.PublicKey)), nil
 	default:
 		return CodecSecp256k1Pub, pub.(*secp256k1.PublicKey).SerializeCompressed(), nil
 	}
@@ -132,22 +131,27 @@ func PublicKeyFromBytes(kt KeyType, b []byte) (crypto.PublicKey, error) {
 		}
 		return k, nil
 	case P256:
-		var x, y *big.Int
+		var raw []byte
 		switch {
 		case len(b) == 33 && (b[0] == 2 || b[0] == 3):
-			x, y = elliptic.UnmarshalCompressed(elliptic.P256(), b)
-		case len(b) == 65 && b[0] == 4:
-			k, err := ecdh.P256().NewPublicKey(b) // validates the point
-			if err != nil {
-				return nil, fmt.Errorf("%w: P-256: %w", ErrInvalidKey, err)
+			x, y := elliptic.UnmarshalCompressed(elliptic.P256(), b)
+			if x == nil {
+				return nil, fmt.Errorf("%w: P-256: compressed point is not on the curve", ErrInvalidKey)
 			}
-			raw := k.Bytes()
-			x, y = new(big.Int).SetBytes(raw[1:33]), new(big.Int).SetBytes(raw[33:])
-		}
-		if x == nil {
+			raw = make([]byte, 65)
+			raw[0] = 4
+			x.FillBytes(raw[1:33])
+			y.FillBytes(raw[33:])
+		case len(b) == 65 && b[0] == 4:
+			raw = b
+		default:
 			return nil, fmt.Errorf("%w: P-256 point of %d bytes", ErrInvalidKey, len(b))
 		}
-		return &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}, nil
+		k, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), raw) // validates the point
+		if err != nil {
+			return nil, fmt.Errorf("%w: P-256: %w", ErrInvalidKey, err)
+		}
+		return k, nil
 	case Secp256k1:
 		// ParsePubKey also takes the hybrid 0x06/0x07 form, which no DID
 		// encoding uses; keep to SEC1 compressed and uncompressed.
@@ -351,8 +355,8 @@ func JWKFromPublicKey(pub crypto.PublicKey) (*JWK, error) {
 	case X25519:
 		return &JWK{Kty: "OKP", Crv: "X25519", X: b64(pub.(*ecdh.PublicKey).Bytes())}, nil
 	case P256:
-		k := pub.(*ecdsa.PublicKey)
-		return &JWK{Kty: "EC", Crv: "P-256", X: b64(k.X.FillBytes(make([]byte, 32))), Y: b64(k.Y.FillBytes(make([]byte, 32)))}, nil
+		raw, _ := pub.(*ecdsa.PublicKey).Bytes() // checked by KeyTypeOf
+		return &JWK{Kty: "EC", Crv: "P-256", X: b64(raw[1:33]), Y: b64(raw[33:])}, nil
 	default:
 		raw := pub.(*secp256k1.PublicKey).SerializeUncompressed()
 		return &JWK{Kty: "EC", Crv: "secp256k1", X: b64(raw[1:33]), Y: b64(raw[33:])}, nil
@@ -523,4 +527,17 @@ func legacyKeyType(typ string) (KeyType, bool) {
 		return Secp256k1, true
 	}
 	return "", false
+}
+
+// CompressP256 returns the 33-byte SEC1 compressed encoding of a valid
+// P-256 public key (nil for an invalid one).
+func CompressP256(k *ecdsa.PublicKey) []byte {
+	raw, err := k.Bytes()
+	if err != nil || len(raw) != 65 {
+		return nil
+	}
+	out := make([]byte, 33)
+	out[0] = 2 | raw[64]&1
+	copy(out[1:], raw[1:33])
+	return out
 }

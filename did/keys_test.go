@@ -428,7 +428,9 @@ func TestKeyTypeOfRefuses(t *testing.T) {
 		{"nil ecdsa", (*ecdsa.PublicKey)(nil), ErrInvalidKey},
 		{"ecdsa no curve", &ecdsa.PublicKey{}, ErrInvalidKey},
 		{"ecdsa P-256 no point", &ecdsa.PublicKey{Curve: elliptic.P256()}, ErrInvalidKey},
+		//lint:ignore SA1019 invalid keys can only be built from raw coordinates
 		{"ecdsa P-256 off curve", &ecdsa.PublicKey{Curve: elliptic.P256(), X: big.NewInt(1), Y: big.NewInt(1)}, ErrInvalidKey},
+		//lint:ignore SA1019 invalid keys can only be built from raw coordinates
 		{"ecdsa P-256 huge X", &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).Lsh(big.NewInt(1), 300), Y: big.NewInt(1)}, ErrInvalidKey},
 		{"ecdsa P-384", &p384.PublicKey, ErrUnsupportedKey},
 		{"nil secp256k1", (*secp256k1.PublicKey)(nil), ErrInvalidKey},

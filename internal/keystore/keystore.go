@@ -526,7 +526,11 @@ func publicBytes(pub crypto.PublicKey) ([]byte, error) {
 	case ed25519.PublicKey:
 		return bytes.Clone(p), nil
 	case *ecdsa.PublicKey:
-		return elliptic.MarshalCompressed(elliptic.P256(), p.X, p.Y), nil
+		b := did.CompressP256(p)
+		if b == nil {
+			return nil, fmt.Errorf("%w: P-256 key is not a valid point", did.ErrInvalidKey)
+		}
+		return b, nil
 	case *secp256k1.PublicKey:
 		return p.SerializeCompressed(), nil
 	}

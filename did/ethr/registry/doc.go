@@ -47,6 +47,10 @@
 //
 // The nonce is read when the digest is built and consumed when the relayed call is mined; two
 // signed operations for the same owner must therefore be signed and relayed one after the other.
+// Every signed variant hashes nonce[identityOwner(identity)], as ethr-did-registry 1.0 does. The
+// older deployment at 0xdca7ef03… hashed nonce[identity] for the attribute variants; the npm
+// EthrDidController reproduces that by default ("legacyNonce"), which differs from this registry
+// only for an identity whose owner has changed, so such clients must pass legacyNonce = false.
 //
 // Deactivate sets the owner to the zero address. Resolvers (ethr-did-resolver and ours) treat the
 // DIDOwnerChanged event with owner 0x0 as the end of the identity. On chain, however,
