@@ -169,6 +169,7 @@ func migrations() []migration {
 			}
 			return nil
 		}},
+		{name: "create chain index buckets", up: migrateChainIndex},
 	}
 }
 
