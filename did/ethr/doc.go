@@ -45,7 +45,8 @@
 // through the blocks that carried events to the newest one the chain still
 // has after a reorg, deletes everything above it, and indexes forward. A
 // warm resolution therefore costs one RPC call whatever the length of the
-// identity's history; the reference makes two or more per change.
+// identity's history; the reference makes one eth_getLogs per block that
+// changed the identity, plus an eth_call and block reads for the metadata.
 //
 // # Errors
 //

@@ -21,18 +21,18 @@ import (
 // Verification method types and contexts of did:ethr documents, as
 // ethr-did-resolver 11.1.3 writes them.
 const (
-	TypeRecovery2020        = "EcdsaSecp256k1RecoveryMethod2020"
-	TypeSecp256k1Key2019    = "EcdsaSecp256k1VerificationKey2019"
-	TypeEd25519Key2018      = "Ed25519VerificationKey2018"
-	TypeRSAKey2018          = "RSAVerificationKey2018"
-	TypeX25519KeyAgreement  = "X25519KeyAgreementKey2019"
-	ContextSecurityV3Unstab = "https://w3id.org/security/v3-unstable"
+	TypeRecovery2020          = "EcdsaSecp256k1RecoveryMethod2020"
+	TypeSecp256k1Key2019      = "EcdsaSecp256k1VerificationKey2019"
+	TypeEd25519Key2018        = "Ed25519VerificationKey2018"
+	TypeRSAKey2018            = "RSAVerificationKey2018"
+	TypeX25519KeyAgreement    = "X25519KeyAgreementKey2019"
+	ContextSecurityV3Unstable = "https://w3id.org/security/v3-unstable"
 )
 
 // documentContext is the @context ethr-did-resolver puts on every document
 // it returns as application/did+ld+json (its default).
 func documentContext() did.Context {
-	return did.Contexts(did.ContextDIDv1, did.ContextSecp256k1, ContextSecurityV3Unstab)
+	return did.Contexts(did.ContextDIDv1, did.ContextSecp256k1, ContextSecurityV3Unstable)
 }
 
 // eventKind tells the three ERC-1056 events apart in the index.

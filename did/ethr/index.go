@@ -169,7 +169,7 @@ func NewIndexer(store IndexStore, net Network, cfg Config) (*Indexer, error) {
 // Network returns the indexed network.
 func (ix *Indexer) Network() Network { return ix.net }
 
-// rpc bounds one node call by Config.RPCTimeout and maps its failure to
+// rpcCall bounds one node call by Config.RPCTimeout and maps its failure to
 // ErrChainUnavailable.
 func rpcCall[T any](ctx context.Context, ix *Indexer, what string, f func(context.Context) (T, error)) (T, error) {
 	cctx, cancel := context.WithTimeout(ctx, ix.cfg.RPCTimeout)
@@ -231,14 +231,9 @@ func (ix *Indexer) syncFor(ctx context.Context, started time.Time) (Head, error)
 
 func (ix *Indexer) syncLocked(ctx context.Context) (Head, error) {
 	if !ix.verified {
-		id, err := rpcCall(ctx, ix, "eth_chainId", ix.net.Client.ChainID)
-		if err != nil {
+		if err := ix.checkChainID(ctx); err != nil {
 			return Head{}, err
 		}
-		if id.Cmp(ix.net.ChainID) != 0 {
-			return Head{}, fmt.Errorf("%w: network %q is configured as chain %s but the node serves chain %s", ErrWrongChain, ix.net.Name, ix.net.ChainID, id)
-		}
-		ix.verified = true
 	}
 	head, err := ix.header(ctx, nil)
 	if err != nil {
@@ -255,6 +250,20 @@ func (ix *Indexer) syncLocked(ctx context.Context) (Head, error) {
 	}
 	ix.last, ix.lastHash, ix.lastSync = res, head.Hash(), time.Now()
 	return res, nil
+}
+
+// checkChainID compares the node's eth_chainId with the configured one.
+func (ix *Indexer) checkChainID(ctx context.Context) error {
+	ix.verified = false
+	id, err := rpcCall(ctx, ix, "eth_chainId", ix.net.Client.ChainID)
+	if err != nil {
+		return err
+	}
+	if id.Cmp(ix.net.ChainID) != 0 {
+		return fmt.Errorf("%w: network %q is configured as chain %s but the node serves chain %s", ErrWrongChain, ix.net.Name, ix.net.ChainID, id)
+	}
+	ix.verified = true
+	return nil
 }
 
 func blockOf(h *types.Header) IndexedBlock {
@@ -342,8 +351,13 @@ func (ix *Indexer) reconcile(ctx context.Context, tip IndexedBlock, target *type
 			return tip, true, nil
 		}
 	}
-	// The chain no longer has the indexed tip: walk back through the blocks
-	// that carried events to the newest one it still has.
+	// The chain no longer has the indexed tip: a reorg, or a node that now
+	// serves another chain. Check the latter before deleting anything, then
+	// walk back through the blocks that carried events to the newest one
+	// the chain still has.
+	if err := ix.checkChainID(ctx); err != nil {
+		return tip, false, err
+	}
 	ix.log.InfoContext(ctx, "ethr index reorg detected", "chain_id", ix.net.ChainID.String(), "indexed_tip", tip.Number, "target", tn)
 	blocks, err := ix.store.ChainIndexBlocks(ctx, ix.net.ChainID, ix.reg, min(tip.Number, tn), maxWalkBack)
 	if err != nil {

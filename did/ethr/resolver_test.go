@@ -3,9 +3,11 @@ package ethr
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -30,7 +32,7 @@ var _ Client = (*ethclient.Client)(nil)
 
 // result is the shape ethr-did-resolver returns, minus resolution metadata.
 type result struct {
-	Document *did.Document       `json:"didDocument"`
+	Document *did.Document        `json:"didDocument"`
 	Metadata did.DocumentMetadata `json:"didDocumentMetadata"`
 }
 
@@ -537,4 +539,87 @@ func flipFirstLetter(a string) string {
 		}
 	}
 	return a
+}
+
+func FuzzParseDID(f *testing.F) {
+	for _, s := range []string{
+		"0xb9c5714089478a327f09197987f16f9e5d936e8a",
+		"dev:0xB9C5714089478a327F09197987f16f9E5d936E8a",
+		"0x539:0x03fdd57adec3d438ea237fe46b33ee1e016eda6b585c3e27ea66686c2ea5358479",
+		"a:b:0x00", "0x02" + strings.Repeat("0", 64),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, msid string) {
+		id, err := did.Parse("did:ethr:" + msid)
+		if err != nil {
+			return
+		}
+		network, address, pub, err := ParseDID(id)
+		if err != nil {
+			if !errors.Is(err, did.ErrInvalidDID) {
+				t.Fatalf("error %v does not wrap ErrInvalidDID", err)
+			}
+			return
+		}
+		if network == "" && !strings.HasPrefix(msid, ":") {
+			t.Fatalf("%q: empty network", msid)
+		}
+		if pub != nil && crypto.PubkeyToAddress(*mustDecompress(t, pub)) != address {
+			t.Fatalf("%q: address does not match the public key", msid)
+		}
+		if pub == nil && !strings.EqualFold(msid[len(msid)-40:], address.Hex()[2:]) {
+			t.Fatalf("%q: address %s", msid, address.Hex())
+		}
+	})
+}
+
+func mustDecompress(t *testing.T, pub []byte) *ecdsa.PublicKey {
+	k, err := crypto.DecompressPubkey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// TestConcurrentResolve resolves from several goroutines while blocks are
+// mined; every answer must be complete and the index must end up current.
+func TestConcurrentResolve(t *testing.T) {
+	owner := testKey(t, "concurrent")
+	c := newTestChain(t, owner)
+	id := addr(owner)
+	r, _ := newTestResolver(t, c, openStore(t), Config{})
+	didStr := did.MustParse("did:ethr:dev:" + id.Hex())
+	done := make(chan error, 4)
+	stop := make(chan struct{})
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					done <- nil
+					return
+				default:
+				}
+				doc, _, err := r.Resolve(context.Background(), didStr, did.ResolveOptions{})
+				if err != nil || len(doc.VerificationMethod) == 0 {
+					done <- fmt.Errorf("resolve: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 5 {
+		c.setAttribute(owner, id, "did/svc/S", []byte{byte('a' + i)}, 86400)
+		c.commit()
+	}
+	close(stop)
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if doc, meta := resolve(t, r, didStr.String(), ""); len(doc.Service) != 5 || meta.VersionID != "6" {
+		t.Errorf("final: %d services, version %s", len(doc.Service), meta.VersionID)
+	}
 }

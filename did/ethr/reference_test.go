@@ -10,11 +10,12 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
-	"time"
 
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
@@ -25,10 +26,24 @@ import (
 	"github.com/chainid/chainid/did/ethr/registry"
 )
 
-func TestZZReference(t *testing.T) {
-	if os.Getenv("ETHR_REF") == "" {
-		t.Skip()
+// TestReferenceResolver runs ethr-did-resolver itself against the same
+// chain and compares every document and metadata with ours, for four DIDs
+// at every block. It needs Node.js and a directory whose node_modules holds
+// ethr-did-resolver 11.1.3 and did-resolver (CHAINID_ETHR_REFERENCE=DIR);
+// it is skipped otherwise. Both resolvers use the wall clock: with
+// future=true the chain's timestamps lie ahead of it, so every validTo
+// (revocations included) counts as valid in both.
+func TestReferenceResolver(t *testing.T) {
+	dir := os.Getenv("CHAINID_ETHR_REFERENCE")
+	if dir == "" {
+		t.Skip("set CHAINID_ETHR_REFERENCE to a directory with node_modules/ethr-did-resolver")
 	}
+	for _, future := range []bool{false, true} {
+		t.Run(fmt.Sprintf("future=%v", future), func(t *testing.T) { compareWithReference(t, dir, future) })
+	}
+}
+
+func compareWithReference(t *testing.T, dir string, future bool) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
@@ -38,17 +53,17 @@ func TestZZReference(t *testing.T) {
 	for _, k := range []*ecdsa.PrivateKey{owner, newOwner, pk, deployer} {
 		alloc[addr(k)] = types.Account{Balance: new(big.Int).Mul(big.NewInt(100), big.NewInt(params.Ether))}
 	}
-	gt := os.Getenv("ETHR_GENESIS")
 	sim := simulated.NewBackend(alloc, func(nc *node.Config, ec *ethconfig.Config) {
 		nc.HTTPHost = "127.0.0.1"
 		nc.HTTPPort = port
 		nc.HTTPModules = []string{"eth", "net", "web3"}
-		if gt != "" {
+		if future {
 			ec.Genesis.Timestamp = genesisTime
 		}
 	})
 	defer sim.Close()
 	c := &testChain{t: t, sim: sim, client: sim.Client(), contract: registry.NewEthereumDIDRegistry(), nonces: map[common.Address]uint64{}}
+	c.headTime.Store(genesisTime)
 	c.registry = crypto.CreateAddress(addr(deployer), 0)
 	c.send(deployer, nil, registry.Bytecode(), 3_000_000)
 	c.commit()
@@ -122,14 +137,20 @@ func TestZZReference(t *testing.T) {
 	}
 	ob, _ := json.Marshal(ours)
 	qb, _ := json.Marshal(qs)
-	os.WriteFile("/tmp/ethr-ours.json", ob, 0o644)
-	os.WriteFile("/tmp/ethr-queries.json", qb, 0o644)
+	tmp := t.TempDir()
+	oursPath, queriesPath := filepath.Join(tmp, "ours.json"), filepath.Join(tmp, "queries.json")
+	if err := os.WriteFile(oursPath, ob, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(queriesPath, qb, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	script := fmt.Sprintf(`
 const {Resolver} = require('did-resolver'); const {getResolver} = require('ethr-did-resolver');
 const fs = require('fs'); const assert = require('assert');
 const r = new Resolver(getResolver({networks:[{name:'dev', chainId: 1337, rpcUrl:'http://127.0.0.1:%d', registry:'%s'}]}));
 (async () => {
-  const qs = JSON.parse(fs.readFileSync('/tmp/ethr-queries.json')); const ours = JSON.parse(fs.readFileSync('/tmp/ethr-ours.json'));
+  const qs = JSON.parse(fs.readFileSync(%q)); const ours = JSON.parse(fs.readFileSync(%q));
   let bad = 0;
   for (let i = 0; i < qs.length; i++) {
     const u = qs[i].DID + (qs[i].V ? '?versionId=' + qs[i].V : '');
@@ -139,13 +160,14 @@ const r = new Resolver(getResolver({networks:[{name:'dev', chainId: 1337, rpcUrl
     try { assert.deepStrictEqual(ours[i], JSON.parse(JSON.stringify(theirs))); } catch (e) { bad++; console.log('MISMATCH', u, '\nTHEIRS', JSON.stringify(theirs), '\nOURS  ', JSON.stringify(ours[i])); }
   }
   console.log('compared', qs.length, 'mismatches', bad);
-})();`, port, c.registry.Hex())
+})();`, port, c.registry.Hex(), queriesPath, oursPath)
 	cmd := exec.Command("node", "-e", script)
-	cmd.Dir = "/tmp/ethrcheck"
+	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
-	t.Logf("%s", out)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("node: %v\n%s", err, out)
 	}
-	_ = time.Second
+	if !strings.Contains(string(out), fmt.Sprintf("compared %d mismatches 0", len(qs))) {
+		t.Fatalf("documents differ from ethr-did-resolver:\n%s", out)
+	}
 }

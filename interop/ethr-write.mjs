@@ -1,0 +1,122 @@
+// Writes to an ERC-1056 registry with the reference controller,
+// ethr-did-resolver's EthrDidController (ethers 6 wallets), so the Go
+// conformance tests can check that our resolver reads the reference's writes
+// as the reference resolver does.
+//
+// stdin: {"rpcUrl": "http://127.0.0.1:8545", "chainId": 1337,
+//         "registry": "0x…", "name": "dev",
+//         "identity": "did:ethr:dev:0x…",        (a DID or an address)
+//         "ownerKey": "0x…",                     (hex secp256k1 private key)
+//         "relayerKey": "0x…",                   (pays for signed operations)
+//         "ops": [OP, …]}
+// OP is one of (validity in seconds; "signed": true makes the owner sign the
+// ERC-1056 meta-transaction digest and the relayer send it; "key" overrides
+// ownerKey for this operation, e.g. after an owner change):
+//   {"op": "setAttribute", "name", "value", "validity"}
+//   {"op": "revokeAttribute", "name", "value"}
+//   {"op": "addDelegate", "type", "delegate", "validity"}
+//   {"op": "revokeDelegate", "type", "delegate"}
+//   {"op": "changeOwner", "newOwner"}
+// Values are passed to the controller as given: "0x…" hex means bytes,
+// anything else is UTF-8 text.
+//
+// stdout: {"receipts": [{"op", "signed", "blockNumber", "txHash", "status"}]}
+// A failed operation ends the script with exit status 1.
+
+import {JsonRpcProvider, Network, SigningKey, Wallet} from 'ethers';
+import {EthrDidController} from 'ethr-did-resolver';
+
+async function readStdin() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+// controller returns an EthrDidController for the identity whose
+// transactions are sent (and paid) by sender. legacyNonce is false: the
+// registry hashes nonce[identityOwner(identity)] for every signed variant.
+function controller(input, provider, sender) {
+  return new EthrDidController(input.identity, undefined, sender, input.name,
+    provider, undefined, input.registry, false);
+}
+
+function metaSignature(key, hash) {
+  const sig = new SigningKey(key).sign(hash);
+  return {sigV: sig.v, sigR: sig.r, sigS: sig.s};
+}
+
+async function apply(input, provider, op) {
+  const ownerKey = op.key ?? input.ownerKey;
+  const overrides = op.gasLimit ? {gasLimit: op.gasLimit} : {};
+  if (!op.signed) {
+    const c = controller(input, provider, new Wallet(ownerKey, provider));
+    switch (op.op) {
+      case 'setAttribute': return c.setAttribute(op.name, op.value, op.validity, overrides);
+      case 'revokeAttribute': return c.revokeAttribute(op.name, op.value, overrides);
+      case 'addDelegate': return c.addDelegate(op.type, op.delegate, op.validity, overrides);
+      case 'revokeDelegate': return c.revokeDelegate(op.type, op.delegate, overrides);
+      case 'changeOwner': return c.changeOwner(op.newOwner, overrides);
+    }
+    throw new Error(`unknown op ${op.op}`);
+  }
+  if (!input.relayerKey) throw new Error('signed op needs relayerKey');
+  const c = controller(input, provider, new Wallet(input.relayerKey, provider));
+  switch (op.op) {
+    case 'setAttribute': {
+      const sig = metaSignature(ownerKey, await c.createSetAttributeHash(op.name, op.value, op.validity));
+      return c.setAttributeSigned(op.name, op.value, op.validity, sig, overrides);
+    }
+    case 'revokeAttribute': {
+      const sig = metaSignature(ownerKey, await c.createRevokeAttributeHash(op.name, op.value));
+      return c.revokeAttributeSigned(op.name, op.value, sig, overrides);
+    }
+    case 'addDelegate': {
+      const sig = metaSignature(ownerKey, await c.createAddDelegateHash(op.type, op.delegate, op.validity));
+      return c.addDelegateSigned(op.type, op.delegate, op.validity, sig, overrides);
+    }
+    case 'revokeDelegate': {
+      const sig = metaSignature(ownerKey, await c.createRevokeDelegateHash(op.type, op.delegate));
+      return c.revokeDelegateSigned(op.type, op.delegate, sig, overrides);
+    }
+    case 'changeOwner': {
+      const sig = metaSignature(ownerKey, await c.createChangeOwnerHash(op.newOwner));
+      return c.changeOwnerSigned(op.newOwner, sig, overrides);
+    }
+  }
+  throw new Error(`unknown op ${op.op}`);
+}
+
+async function main() {
+  const input = await readStdin();
+  for (const field of ['rpcUrl', 'chainId', 'registry', 'name', 'identity', 'ownerKey', 'ops']) {
+    if (input[field] === undefined) throw new Error(`missing input field ${field}`);
+  }
+  const network = Network.from(BigInt(input.chainId));
+  const provider = new JsonRpcProvider(input.rpcUrl, network, {staticNetwork: network});
+  // tx.wait() polls for the receipt; ethers' default is every 4 s, while a
+  // dev chain mines in milliseconds.
+  provider.pollingInterval = 50;
+  const receipts = [];
+  for (const [i, op] of input.ops.entries()) {
+    let receipt;
+    try {
+      receipt = await apply(input, provider, op);
+    } catch (e) {
+      throw new Error(`op ${i} (${op.op}${op.signed ? ', signed' : ''}): ${e?.shortMessage ?? e?.message ?? e}`);
+    }
+    if (!receipt || receipt.status !== 1) {
+      throw new Error(`op ${i} (${op.op}): transaction ${receipt?.hash} failed`);
+    }
+    receipts.push({op: op.op, signed: !!op.signed, blockNumber: receipt.blockNumber,
+      txHash: receipt.hash, status: receipt.status});
+  }
+  provider.destroy();
+  process.stdout.write(JSON.stringify({receipts}) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`ethr-write.mjs: ${e?.stack ?? e}\n`);
+    process.exit(1);
+  });
