@@ -18,9 +18,12 @@
 //   {"op": "revokeDelegate", "type", "delegate"}
 //   {"op": "changeOwner", "newOwner"}
 // Values are passed to the controller as given: "0x…" hex means bytes,
-// anything else is UTF-8 text.
+// anything else is UTF-8 text. "gasLimit" overrides the gas limit sent
+// (default 500000; the controller's own default, 123456, runs out of gas for
+// an identity's first change under go-ethereum 1.17's dev chain rules).
 //
-// stdout: {"receipts": [{"op", "signed", "blockNumber", "txHash", "status"}]}
+// stdout: {"receipts": [{"op", "signed", "blockNumber", "txHash", "status",
+//          "gasUsed"}]}
 // A failed operation ends the script with exit status 1.
 
 import {JsonRpcProvider, Network, SigningKey, Wallet} from 'ethers';
@@ -47,7 +50,9 @@ function metaSignature(key, hash) {
 
 async function apply(input, provider, op) {
   const ownerKey = op.key ?? input.ownerKey;
-  const overrides = op.gasLimit ? {gasLimit: op.gasLimit} : {};
+  // The controller's default gas limit (123456) is too low on current chain rules: the first
+  // change of an identity used more (go-ethereum 1.17 dev chain). Unused gas is not charged.
+  const overrides = {gasLimit: op.gasLimit ?? 500000};
   if (!op.signed) {
     const c = controller(input, provider, new Wallet(ownerKey, provider));
     switch (op.op) {
@@ -102,13 +107,14 @@ async function main() {
     try {
       receipt = await apply(input, provider, op);
     } catch (e) {
-      throw new Error(`op ${i} (${op.op}${op.signed ? ', signed' : ''}): ${e?.shortMessage ?? e?.message ?? e}`);
+      const gas = e?.receipt ? ` (gas used ${e.receipt.gasUsed} of ${e.transaction?.gasLimit ?? '?'})` : '';
+      throw new Error(`op ${i} (${op.op}${op.signed ? ', signed' : ''}): ${e?.shortMessage ?? e?.message ?? e}${gas}`);
     }
     if (!receipt || receipt.status !== 1) {
       throw new Error(`op ${i} (${op.op}): transaction ${receipt?.hash} failed`);
     }
     receipts.push({op: op.op, signed: !!op.signed, blockNumber: receipt.blockNumber,
-      txHash: receipt.hash, status: receipt.status});
+      txHash: receipt.hash, status: receipt.status, gasUsed: Number(receipt.gasUsed)});
   }
   provider.destroy();
   process.stdout.write(JSON.stringify({receipts}) + '\n');

@@ -192,8 +192,9 @@ func (c *testChain) changeOwner(owner *ecdsa.PrivateKey, identity, newOwner comm
 // fail them all, as a node that went down would.
 type countingClient struct {
 	Client
-	calls atomic.Int64
-	down  atomic.Bool
+	calls   atomic.Int64
+	down    atomic.Bool
+	chainID atomic.Int64 // when set, reported instead of the node's
 }
 
 var errNodeDown = errors.New("connection refused")
@@ -202,6 +203,9 @@ func (c *countingClient) ChainID(ctx context.Context) (*big.Int, error) {
 	c.calls.Add(1)
 	if c.down.Load() {
 		return nil, errNodeDown
+	}
+	if id := c.chainID.Load(); id != 0 {
+		return big.NewInt(id), nil
 	}
 	return c.Client.ChainID(ctx)
 }

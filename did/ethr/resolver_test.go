@@ -623,3 +623,37 @@ func TestConcurrentResolve(t *testing.T) {
 		t.Errorf("final: %d services, version %s", len(doc.Service), meta.VersionID)
 	}
 }
+
+// TestNodeSwitchesChains points a warm resolver at another chain: first one
+// that reports another chain ID (refused, index kept), then a different
+// chain with the same ID (no common block: the index is rebuilt).
+func TestNodeSwitchesChains(t *testing.T) {
+	owner := testKey(t, "switch")
+	a := newTestChain(t, owner)
+	id := addr(owner)
+	a.setAttribute(owner, id, "did/svc/OnA", []byte("https://a.example"), 86400)
+	a.commit()
+	s := openStore(t)
+	r, cc := newTestResolver(t, a, s, Config{})
+	didStr := "did:ethr:dev:" + id.Hex()
+	resolve(t, r, didStr, "")
+
+	b := newTestChain(t, owner)
+	b.commit()
+	b.setAttribute(owner, id, "did/svc/OnB", []byte("https://b.example"), 86400)
+	b.commit()
+	b.commit()
+	cc.Client = b.client
+	cc.chainID.Store(5)
+	if _, _, err := r.Resolve(context.Background(), did.MustParse(didStr), did.ResolveOptions{}); !errors.Is(err, ErrWrongChain) {
+		t.Fatalf("error %v, want ErrWrongChain", err)
+	}
+	if changes, _ := s.ChainIndexChanges(context.Background(), simChainID, a.registry, id); len(changes) != 1 {
+		t.Errorf("a refused node changed the index: %d changes", len(changes))
+	}
+	cc.chainID.Store(0)
+	doc, _ := resolve(t, r, didStr, "")
+	if len(doc.Service) != 1 || doc.Service[0].Type.Values[0] != "OnB" {
+		t.Errorf("after switching to chain b: services %+v", doc.Service)
+	}
+}

@@ -110,7 +110,8 @@ type Chain struct {
 	devAddr common.Address
 	log     *slog.Logger
 
-	fundMu sync.Mutex // serializes dev-account nonces in Fund
+	fundMu    sync.Mutex // serializes dev-account nonces in Fund
+	nextNonce uint64     // dev-account nonce after the last transfer Fund sent; guarded by fundMu
 
 	closeOnce sync.Once
 	closeErr  error
@@ -437,6 +438,9 @@ func (c *Chain) sendFromDev(ctx context.Context, to common.Address, wei *big.Int
 	if err != nil {
 		return nil, fmt.Errorf("read nonce: %w", err)
 	}
+	// The pool's pending nonce can lag right after a block is sealed (its
+	// reset runs asynchronously), so concurrent Funds would reuse a nonce.
+	nonce = max(nonce, c.nextNonce)
 	head, err := c.client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read head: %w", err)
@@ -460,8 +464,10 @@ func (c *Chain) sendFromDev(ctx context.Context, to common.Address, wei *big.Int
 		return nil, fmt.Errorf("sign: %w", err)
 	}
 	if err := c.client.SendTransaction(ctx, tx); err != nil {
+		c.nextNonce = 0 // re-read the pool's nonce next time
 		return nil, fmt.Errorf("send: %w", err)
 	}
+	c.nextNonce = nonce + 1
 	return tx, nil
 }
 
