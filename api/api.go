@@ -107,6 +107,12 @@ type Config struct {
 	// Keys backs the admin key routes; nil makes them answer 501 (after
 	// authentication).
 	Keys Keys
+	// DIDs backs POST /v1/dids and POST /v1/dids/{did}/operations; nil
+	// makes them answer 501 (after authentication).
+	DIDs DIDs
+	// Chains backs /v1/chain/status and /v1/chain/deploy; nil makes them
+	// answer 501 (after authentication).
+	Chains Chains
 }
 
 // server holds the dependencies the handlers close over.
@@ -122,6 +128,8 @@ type server struct {
 	timeout     time.Duration
 	adminDigest *[sha256.Size]byte
 	keys        Keys
+	dids        DIDs
+	chains      Chains
 	validate    *validator.Validate
 	metrics     *metrics
 	openapi     []byte
@@ -165,6 +173,8 @@ func newServer(cfg Config) (*server, error) {
 		maxBody:   cfg.MaxBodyBytes,
 		timeout:   cfg.RequestTimeout,
 		keys:      cfg.Keys,
+		dids:      cfg.DIDs,
+		chains:    cfg.Chains,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

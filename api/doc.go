@@ -2,7 +2,8 @@
 // validates requests, maps every error to one RFC 9457 problem document, and
 // serves the OpenAPI description of what it exposes. It holds no domain
 // logic; resolution, key management and readiness come in through the small
-// interfaces declared in this package ([Resolver], [Keys]) and [Config].
+// interfaces declared in this package ([Resolver], [Keys], [DIDs], [Chains])
+// and [Config].
 //
 // [New] returns the complete [net/http.Handler]. Every route is listed in
 // routes.go; the same table drives the mux and the test that keeps the
@@ -18,6 +19,10 @@
 //	GET  /1.0/identifiers/{did...}   DID resolution and DID URL dereferencing (Universal Resolver binding)
 //	POST /v1/admin/keys              create a key and its DID (admin bearer token)
 //	GET  /v1/admin/keys              list keys (admin bearer token)
+//	POST /v1/dids                    create a DID (did:ethr, did:key, did:jwk) with a new key (admin)
+//	POST /v1/dids/{did}/operations   change a did:ethr DID on its registry (admin)
+//	GET  /v1/chain/status            the configured chains: head, registry, index tip, relayer (admin)
+//	POST /v1/chain/deploy            deploy an ERC-1056 registry to a chain (admin)
 //
 // # Errors
 //
@@ -31,9 +36,41 @@
 // the request id. The slugs: invalid-request, validation, not-found,
 // method-not-allowed (with an Allow header), unsupported-media-type,
 // payload-too-large, unauthorized (with WWW-Authenticate), forbidden,
-// not-implemented, unavailable, timeout, internal, and for the resolver
+// not-implemented, unavailable, timeout, internal, for DID operations
+// not-owner, insufficient-funds and reverted, and for the resolver
 // invalid-did, invalid-did-url, did-not-found, method-not-supported,
 // representation-not-supported and deactivated.
+//
+// # DID operations
+//
+// POST /v1/dids/{did}/operations takes {"op": …} with the fields of that
+// op (add-key: keyType, purpose, label, validitySeconds; revoke-key: keyId,
+// purpose; add-service: serviceType, endpoint, validitySeconds; set-owner:
+// owner; deactivate) and answers 200 {did, op, txHash, block[, keyId]} once
+// the transaction is mined. A field another op uses is a validation error.
+// Failures map to problems as follows (the [DIDs] implementation wraps the
+// sentinel; the detail is the cause's text except for 5xx):
+//
+//	400 validation          a field fails its rule (errors lists each field)
+//	400 invalid-did         the path is not a DID
+//	400 invalid-request     an operation that cannot apply (ErrInvalidOperation), e.g.
+//	                        revoking a key the DID does not publish, or not a did:ethr
+//	402 insufficient-funds  the paying account cannot cover the gas (ErrInsufficientFunds):
+//	                        the relayer, or the owner when it sends its own transaction
+//	404 not-found           unknown network, DID without a key in the keystore, unknown key
+//	409 not-owner           the DID's current owner is an account whose key is not in the
+//	                        keystore, or the registry refused the signer (ErrNotOwner); 409
+//	                        rather than 403 because the request is authorized but conflicts
+//	                        with the state on chain
+//	410 deactivated         the DID is deactivated (ErrDeactivated)
+//	422 reverted            the registry reverted the transaction (ErrReverted)
+//	503 unavailable         the chain node is down, slow or serves another chain
+//	                        (ErrChainUnavailable); 503 timeout when the request's time ran
+//	                        out (the transaction may still be mined)
+//
+// POST /v1/dids and POST /v1/chain/deploy use the same mapping (201 on
+// success). The deploy route makes the server connect to the rpcUrl in the
+// body; it is as trusted as the admin token.
 //
 // # Request ids
 //

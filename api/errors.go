@@ -44,6 +44,9 @@ const (
 	kindMethodNotSupported
 	kindRepresentationNotSupported
 	kindDeactivated
+	kindNotOwner
+	kindInsufficientFunds
+	kindReverted
 )
 
 // info returns the slug (the problem type is problemTypePrefix+slug), the
@@ -84,6 +87,12 @@ func (k kind) info() (slug, title string, status int) {
 		return "representation-not-supported", "Representation not supported", http.StatusNotAcceptable
 	case kindDeactivated:
 		return "deactivated", "DID deactivated", http.StatusGone
+	case kindNotOwner:
+		return "not-owner", "Not the DID's owner", http.StatusConflict
+	case kindInsufficientFunds:
+		return "insufficient-funds", "Insufficient funds", http.StatusPaymentRequired
+	case kindReverted:
+		return "reverted", "Transaction reverted", http.StatusUnprocessableEntity
 	default:
 		return "internal", "Internal server error", http.StatusInternalServerError
 	}
@@ -286,6 +295,17 @@ func fieldErrors(verrs validator.ValidationErrors) []fieldError {
 	return out
 }
 
+// condition renders a required_if/excluded_unless parameter such as
+// "Op add-key" as "op is add-key" (the Go field names these rules name are
+// the JSON member names, capitalized).
+func condition(param string) string {
+	f := strings.Fields(param)
+	if len(f) != 2 || f[0] == "" {
+		return param
+	}
+	return strings.ToLower(f[0][:1]) + f[0][1:] + " is " + f[1]
+}
+
 func fieldMessage(fe validator.FieldError) string {
 	unit := ""
 	if fe.Kind() == reflect.String {
@@ -304,6 +324,18 @@ func fieldMessage(fe validator.FieldError) string {
 		return "must be exactly " + fe.Param() + unit
 	case "nocontrol":
 		return "must not contain control characters"
+	case "required_if":
+		return "is required when " + condition(fe.Param())
+	case "excluded_unless":
+		return "is only allowed when " + condition(fe.Param())
+	case "url":
+		return "must be an absolute URL"
+	case "eth_addr":
+		return "must be an Ethereum address (0x and 40 hex digits)"
+	case "alphanum":
+		return "must contain only ASCII letters and digits"
+	case "printascii":
+		return "must contain only printable ASCII characters"
 	default:
 		return "fails the " + fe.Tag() + " rule"
 	}

@@ -37,6 +37,10 @@ func (s *server) routes() []route {
 		{http.MethodGet, "/1.0/identifiers/{did...}", s.handleIdentifiers()},
 		{http.MethodPost, "/v1/admin/keys", s.requireAdmin(s.handleCreateKey())},
 		{http.MethodGet, "/v1/admin/keys", s.requireAdmin(s.handleListKeys())},
+		{http.MethodPost, "/v1/dids", s.requireAdmin(s.handleCreateDID())},
+		{http.MethodPost, "/v1/dids/{did}/operations", s.requireAdmin(s.handleDIDOperation())},
+		{http.MethodGet, "/v1/chain/status", s.requireAdmin(s.handleChainStatus())},
+		{http.MethodPost, "/v1/chain/deploy", s.requireAdmin(s.handleDeployRegistry())},
 	}
 }
 

@@ -24,9 +24,10 @@
 //
 // stdout: {"receipts": [{"op", "signed", "blockNumber", "txHash", "status",
 //          "gasUsed"}]}
-// A failed operation ends the script with exit status 1.
+// A failed operation, or one without a receipt within "opTimeoutMs" (default
+// 30000), ends the script with exit status 1.
 
-import {JsonRpcProvider, Network, SigningKey, Wallet} from 'ethers';
+import {JsonRpcProvider, Network, NonceManager, SigningKey, Wallet} from 'ethers';
 import {EthrDidController} from 'ethr-did-resolver';
 
 async function readStdin() {
@@ -43,6 +44,17 @@ function controller(input, provider, sender) {
     provider, undefined, input.registry, false);
 }
 
+// sender returns one NonceManager-wrapped wallet per key for the whole run.
+// Right after a receipt, a dev chain node can still report the mined
+// transaction's nonce as the next pending one (go-ethereum's pool resets
+// asynchronously), which makes a fresh Wallet reuse it; counting locally
+// avoids that.
+const senders = new Map();
+function sender(key, provider) {
+  if (!senders.has(key)) senders.set(key, new NonceManager(new Wallet(key, provider)));
+  return senders.get(key);
+}
+
 function metaSignature(key, hash) {
   const sig = new SigningKey(key).sign(hash);
   return {sigV: sig.v, sigR: sig.r, sigS: sig.s};
@@ -54,7 +66,7 @@ async function apply(input, provider, op) {
   // change of an identity used more (go-ethereum 1.17 dev chain). Unused gas is not charged.
   const overrides = {gasLimit: op.gasLimit ?? 500000};
   if (!op.signed) {
-    const c = controller(input, provider, new Wallet(ownerKey, provider));
+    const c = controller(input, provider, sender(ownerKey, provider));
     switch (op.op) {
       case 'setAttribute': return c.setAttribute(op.name, op.value, op.validity, overrides);
       case 'revokeAttribute': return c.revokeAttribute(op.name, op.value, overrides);
@@ -65,7 +77,7 @@ async function apply(input, provider, op) {
     throw new Error(`unknown op ${op.op}`);
   }
   if (!input.relayerKey) throw new Error('signed op needs relayerKey');
-  const c = controller(input, provider, new Wallet(input.relayerKey, provider));
+  const c = controller(input, provider, sender(input.relayerKey, provider));
   switch (op.op) {
     case 'setAttribute': {
       const sig = metaSignature(ownerKey, await c.createSetAttributeHash(op.name, op.value, op.validity));
@@ -101,15 +113,29 @@ async function main() {
   // tx.wait() polls for the receipt; ethers' default is every 4 s, while a
   // dev chain mines in milliseconds.
   provider.pollingInterval = 50;
+  // The last JSON-RPC exchanges, printed when an operation fails.
+  const recent = [];
+  provider.on('debug', (info) => {
+    if (info.action !== 'receiveRpcResult' && info.action !== 'receiveRpcError') return;
+    recent.push(JSON.stringify(info, (k, v) => typeof v === 'bigint' ? v.toString() : v).slice(0, 300));
+    if (recent.length > 12) recent.shift();
+  });
   const receipts = [];
+  const opTimeoutMs = input.opTimeoutMs ?? 30000;
   for (const [i, op] of input.ops.entries()) {
     let receipt;
+    let timer;
     try {
-      receipt = await apply(input, provider, op);
+      const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no receipt within ${opTimeoutMs} ms`)), opTimeoutMs);
+      });
+      receipt = await Promise.race([apply(input, provider, op), timeout]);
     } catch (e) {
       const gas = e?.receipt ? ` (gas used ${e.receipt.gasUsed} of ${e.transaction?.gasLimit ?? '?'})` : '';
+      process.stderr.write(`last JSON-RPC results:\n${recent.join('\n')}\n`);
       throw new Error(`op ${i} (${op.op}${op.signed ? ', signed' : ''}): ${e?.shortMessage ?? e?.message ?? e}${gas}`);
     }
+    clearTimeout(timer);
     if (!receipt || receipt.status !== 1) {
       throw new Error(`op ${i} (${op.op}): transaction ${receipt?.hash} failed`);
     }
@@ -117,7 +143,8 @@ async function main() {
       txHash: receipt.hash, status: receipt.status, gasUsed: Number(receipt.gasUsed)});
   }
   provider.destroy();
-  process.stdout.write(JSON.stringify({receipts}) + '\n');
+  // Exit only once stdout is flushed: writes to a pipe are asynchronous.
+  await new Promise((resolve) => process.stdout.write(JSON.stringify({receipts}) + '\n', resolve));
 }
 
 main().then(

@@ -78,7 +78,8 @@ async function main() {
       results.push({did: q.did, versionId: q.versionId, error: String(e?.message ?? e)});
     }
   }
-  process.stdout.write(JSON.stringify({results}) + '\n');
+  // Exit only once stdout is flushed: writes to a pipe are asynchronous.
+  await new Promise((resolve) => process.stdout.write(JSON.stringify({results}) + '\n', resolve));
 }
 
 main().then(

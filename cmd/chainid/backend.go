@@ -24,6 +24,8 @@ type backend interface {
 	CreateKey(ctx context.Context, req api.CreateKeyRequest) (api.KeyInfo, error)
 	ListKeys(ctx context.Context) ([]api.KeyInfo, error)
 	Resolve(ctx context.Context, didOrURL string, opts resolver.Options) (*resolver.Result, error)
+	api.DIDs
+	api.Chains
 	Close() error
 }
 
@@ -37,7 +39,7 @@ func openBackend(ctx context.Context, cfg *Config) (backend, error) {
 	if err := ensureDataDir(cfg.Data); err != nil {
 		return nil, err
 	}
-	svc, err := openServices(ctx, cfg, nil, cliOpenTimeout)
+	svc, err := openServices(ctx, cfg, nil, cliOpenTimeout, cliChainListen)
 	if err == nil {
 		return svc, nil
 	}
@@ -141,6 +143,30 @@ func (r *remoteBackend) ListKeys(ctx context.Context) ([]api.KeyInfo, error) {
 	}
 	_, err := r.do(ctx, http.MethodGet, "/v1/admin/keys", "application/json", nil, &out)
 	return out.Keys, err
+}
+
+func (r *remoteBackend) CreateDID(ctx context.Context, req api.CreateDIDRequest) (api.DIDInfo, error) {
+	var out api.DIDInfo
+	_, err := r.do(ctx, http.MethodPost, "/v1/dids", "application/json", req, &out)
+	return out, err
+}
+
+func (r *remoteBackend) UpdateDID(ctx context.Context, id string, op api.DIDOperation) (api.OperationResult, error) {
+	var out api.OperationResult
+	_, err := r.do(ctx, http.MethodPost, "/v1/dids/"+url.PathEscape(id)+"/operations", "application/json", op, &out)
+	return out, err
+}
+
+func (r *remoteBackend) ChainStatus(ctx context.Context) (api.ChainStatus, error) {
+	var out api.ChainStatus
+	_, err := r.do(ctx, http.MethodGet, "/v1/chain/status", "application/json", nil, &out)
+	return out, err
+}
+
+func (r *remoteBackend) DeployRegistry(ctx context.Context, req api.DeployRequest) (api.DeployResult, error) {
+	var out api.DeployResult
+	_, err := r.do(ctx, http.MethodPost, "/v1/chain/deploy", "application/json", req, &out)
+	return out, err
 }
 
 func (r *remoteBackend) Resolve(ctx context.Context, didOrURL string, opts resolver.Options) (*resolver.Result, error) {

@@ -8,10 +8,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/chainid/chainid/did/ethr/devchain"
 )
 
 // Config is the whole configuration of the chainid binary. Every field has a
@@ -51,6 +54,52 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// JSON selects machine-readable output for CLI commands. Flag --json.
 	JSON bool
+
+	// ChainRPC is the JSON-RPC URL (http, https, ws or wss) of a node of
+	// the chain that holds the did:ethr registry. With neither it nor
+	// Chains, the embedded dev chain runs in DATA/chain. Flag --chain-rpc,
+	// env CHAINID_CHAIN_RPC.
+	ChainRPC string
+	// ChainID is ChainRPC's chain ID, required with it and checked against
+	// the node before use. Flag --chain-id, env CHAINID_CHAIN_ID.
+	ChainID uint64
+	// Registry is the registry address on ChainRPC's chain, required with
+	// it. Flag --registry, env CHAINID_REGISTRY.
+	Registry string
+	// ChainFromBlock is the first block of ChainRPC's chain the index
+	// reads (the registry's deployment block). Flag --chain-from-block,
+	// env CHAINID_CHAIN_FROM_BLOCK, default 0.
+	ChainFromBlock uint64
+	// ChainConfirmations is how many blocks must follow a block before it
+	// is indexed. Flag --chain-confirmations, env
+	// CHAINID_CHAIN_CONFIRMATIONS, default 0.
+	ChainConfirmations uint64
+	// ChainName is the network name DIDs use, did:ethr:NAME:0x…: the name
+	// of ChainRPC's network, or which network of Chains new DIDs go to. On
+	// the dev chain it may only be "dev" (the network is always named
+	// dev); without it new DIDs use the chain ID form did:ethr:0x539:0x….
+	// Flag --chain-name, env CHAINID_CHAIN_NAME.
+	ChainName string
+	// Chains is a JSON file listing several chains: [{"name", "chainId",
+	// "rpcUrl", "registry", "fromBlock", "confirmations", "relayer"}].
+	// Exclusive with ChainRPC. Flag --chains, env CHAINID_CHAINS.
+	Chains string
+	// ChainListen is the JSON-RPC listen address of the embedded dev chain
+	// under `chainid serve` (CLI commands that start the chain themselves
+	// use 127.0.0.1:0). Flag --chain-listen, env CHAINID_CHAIN_LISTEN,
+	// default 127.0.0.1:8545.
+	ChainListen string
+	// Relayer is the keystore ID of a funded secp256k1 key that relays
+	// owner-signed meta-transactions (and pays their gas). Without it the
+	// dev chain's development account relays, and on other chains each
+	// owner sends (and pays for) its own transactions. Flag --relayer, env
+	// CHAINID_RELAYER.
+	Relayer string
+
+	// chains is the parsed chain configuration (validateChains).
+	chains []chainSpec
+	// envErrs are environment values that did not parse.
+	envErrs []error
 }
 
 // bindFlags registers the persistent flags with defaults from the
@@ -68,6 +117,26 @@ func bindFlags(fs *pflag.FlagSet, c *Config, getenv func(string) string) {
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", "text"), "log format: text or json (env CHAINID_LOG_FORMAT)")
 	fs.BoolVar(&c.JSON, "json", false, "print machine-readable JSON")
 	c.Passphrase = getenv("CHAINID_PASSPHRASE")
+
+	envUint := func(name string) uint64 {
+		v := getenv("CHAINID_" + name)
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("CHAINID_%s %q is not a non-negative integer", name, v))
+		}
+		return n
+	}
+	fs.StringVar(&c.ChainRPC, "chain-rpc", env("CHAIN_RPC", ""), "JSON-RPC URL of the chain holding the did:ethr registry (env CHAINID_CHAIN_RPC; default: the embedded dev chain)")
+	fs.Uint64Var(&c.ChainID, "chain-id", envUint("CHAIN_ID"), "chain ID of --chain-rpc, checked against the node (env CHAINID_CHAIN_ID)")
+	fs.StringVar(&c.Registry, "registry", env("REGISTRY", ""), "ERC-1056 registry address on --chain-rpc (env CHAINID_REGISTRY)")
+	fs.Uint64Var(&c.ChainFromBlock, "chain-from-block", envUint("CHAIN_FROM_BLOCK"), "first block of --chain-rpc to index (env CHAINID_CHAIN_FROM_BLOCK)")
+	fs.Uint64Var(&c.ChainConfirmations, "chain-confirmations", envUint("CHAIN_CONFIRMATIONS"), "blocks that must follow a block before it is indexed (env CHAINID_CHAIN_CONFIRMATIONS)")
+	fs.StringVar(&c.ChainName, "chain-name", env("CHAIN_NAME", ""), "network name in DIDs (did:ethr:NAME:0x…); selects the network of --chains for new DIDs (env CHAINID_CHAIN_NAME)")
+	fs.StringVar(&c.Chains, "chains", env("CHAINS", ""), "JSON file listing several chains (env CHAINID_CHAINS)")
+	fs.StringVar(&c.Relayer, "relayer", env("RELAYER", ""), "keystore ID of a funded secp256k1 key that relays owner-signed registry changes (env CHAINID_RELAYER)")
 }
 
 // bindServeFlags registers the flags only `chainid serve` uses.
@@ -81,6 +150,7 @@ func bindServeFlags(fs *pflag.FlagSet, c *Config, getenv func(string) string) er
 	fs.StringVar(&c.Addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address (env CHAINID_ADDR)")
 	fs.StringVar(&c.TLSCert, "tls-cert", env("TLS_CERT", ""), "TLS certificate PEM file (env CHAINID_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", env("TLS_KEY", ""), "TLS private key PEM file (env CHAINID_TLS_KEY)")
+	fs.StringVar(&c.ChainListen, "chain-listen", env("CHAIN_LISTEN", devchain.DefaultListenAddr), "JSON-RPC listen address of the embedded dev chain (env CHAINID_CHAIN_LISTEN)")
 	fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", ""), "external base URL for links (env CHAINID_PUBLIC_URL)")
 	d, err := time.ParseDuration(env("SHUTDOWN_TIMEOUT", "10s"))
 	if err != nil {
@@ -109,7 +179,10 @@ func (c *Config) validateCommon() error {
 	if c.KeyFile != "" && c.Passphrase != "" {
 		return errors.New("set either --key-file or CHAINID_PASSPHRASE, not both")
 	}
-	return nil
+	if len(c.envErrs) > 0 {
+		return errors.Join(c.envErrs...)
+	}
+	return c.validateChains()
 }
 
 // validateServe checks the serve-only fields.
@@ -137,6 +210,11 @@ func (c *Config) validateServe() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return errors.New("--shutdown-timeout must be positive")
+	}
+	if c.embedded() {
+		if _, _, err := net.SplitHostPort(c.ChainListen); err != nil {
+			return fmt.Errorf("--chain-listen %q: %w", c.ChainListen, err)
+		}
 	}
 	return nil
 }

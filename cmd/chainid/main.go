@@ -1,6 +1,12 @@
 // Command chainid runs the chainid decentralized-identity service and its
 // command-line tools: `chainid serve` starts the HTTP service; `chainid did`
-// creates and resolves DIDs; `chainid version` prints the build version.
+// creates, updates and resolves DIDs; `chainid chain` shows the did:ethr
+// chains and deploys registries; `chainid version` prints the build version.
+//
+// did:ethr DIDs live on the chains given with --chain-rpc (or --chains);
+// without them an embedded development chain runs in DATA/chain (chain ID
+// 1337, network "dev", registry at 0x1056100000000000000000000000000000001056,
+// changes relayed by its funded development account).
 //
 // Commands that take --data work whether or not `chainid serve` is running on
 // that data dir: bbolt admits one process, so a running server records its

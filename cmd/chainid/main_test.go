@@ -151,7 +151,7 @@ func TestWrongPassphrase(t *testing.T) {
 // base URL; the server stops when the test ends.
 func startServer(t *testing.T, data string) string {
 	t.Helper()
-	cfg := &Config{Data: data, Addr: "127.0.0.1:0", LogLevel: "error", LogFormat: "text", ShutdownTimeout: 5 * time.Second}
+	cfg := &Config{Data: data, Addr: "127.0.0.1:0", ChainListen: cliChainListen, LogLevel: "error", LogFormat: "text", ShutdownTimeout: 5 * time.Second}
 	if err := cfg.validateCommon(); err != nil {
 		t.Fatal(err)
 	}

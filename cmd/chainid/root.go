@@ -35,6 +35,7 @@ func newRootCommand(ctx context.Context, getenv func(string) string, stdin io.Re
 	root.AddCommand(
 		newServeCommand(&cfg, getenv, stderr),
 		newDIDCommand(&cfg, stdout),
+		newChainCommand(&cfg, stdout),
 		newVersionCommand(&cfg, stdout),
 	)
 	return root
@@ -151,7 +152,8 @@ func newDIDCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.AddCommand(resolve, create, list)
+	create.AddCommand(newCreateEthrCommand(cfg, stdout))
+	cmd.AddCommand(resolve, create, list, newUpdateCommand(cfg, stdout))
 	return cmd
 }
 

@@ -26,7 +26,12 @@ func newServeCommand(cfg *Config, getenv func(string) string, stderr io.Writer) 
 		Use:   "serve",
 		Short: "Run the chainid HTTP service",
 		Long: "Runs the HTTP service on --addr with its data in --data. With no flags it uses\n" +
-			"./chainid-data and listens on 127.0.0.1:8080. Stops gracefully on SIGINT or SIGTERM.",
+			"./chainid-data and listens on 127.0.0.1:8080. Stops gracefully on SIGINT or SIGTERM.\n\n" +
+			"did:ethr DIDs live on the chain given with --chain-rpc/--chain-id/--registry (or --chains).\n" +
+			"Without them serve runs an embedded development chain (chain ID 1337, network \"dev\") in\n" +
+			"DATA/chain, with the registry at " + devRegistryAddress + " and a funded development\n" +
+			"account that relays DID changes, and serves its JSON-RPC on --chain-listen. That chain is\n" +
+			"for one machine: it has no peers and its state lives only in the data dir.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if err := cfg.validateServe(); err != nil {
@@ -47,11 +52,25 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 	if err := ensureDataDir(cfg.Data); err != nil {
 		return err
 	}
-	svc, err := openServices(ctx, cfg, logger, storeOpenTimeoutServe)
+	svc, err := openServices(ctx, cfg, logger, storeOpenTimeoutServe, cfg.ChainListen)
 	if err != nil {
 		return err
 	}
-	defer svc.Close()
+	// Deferred first, so it runs last: the chains and the store close
+	// after the HTTP server has stopped.
+	defer func() {
+		if err := svc.Close(); err != nil {
+			logger.Error("close", "error", err.Error())
+		}
+	}()
+	chains, err := svc.chainSet(ctx)
+	if err != nil {
+		return err
+	}
+	chains.logStart(ctx, logger)
+	if err := chains.resolver.Sync(ctx); err != nil {
+		return fmt.Errorf("index the did:ethr registry: %w", err)
+	}
 
 	token, err := loadOrCreateSecret(filepath.Join(cfg.Data, adminTokenFile))
 	if err != nil {
@@ -79,6 +98,8 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		Methods:    svc.resolver.Methods(),
 		Resolver:   svc.resolver,
 		Keys:       svc,
+		DIDs:       svc,
+		Chains:     svc,
 		AdminToken: token,
 		Ready:      svc.store.Ping,
 	})

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"crypto"
+	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/chainid/chainid/api"
@@ -18,15 +20,26 @@ import (
 	"github.com/chainid/chainid/resolver"
 )
 
-// services is the wired domain: store, keystore and resolver. It serves both
-// `chainid serve` and CLI commands run while no server holds the data dir.
+// services is the wired domain: store, keystore, resolver and the did:ethr
+// chains. It serves both `chainid serve` and CLI commands run while no
+// server holds the data dir.
 type services struct {
+	cfg      *Config
+	log      *slog.Logger
 	store    *store.Store
 	keys     *keystore.Keystore
 	resolver *resolver.Resolver
+
+	// chainListen is the dev chain's JSON-RPC address.
+	chainListen string
+	chainMu     sync.Mutex
+	chains      *chainSet // opened on first use (see chainSet)
 }
 
-func openServices(ctx context.Context, cfg *Config, logger *slog.Logger, openTimeout time.Duration) (*services, error) {
+// openServices opens the store and wires the domain. The chains are opened
+// on first use (chainSet), so CLI commands that do not touch did:ethr do
+// not start the dev chain; serve opens them at once.
+func openServices(ctx context.Context, cfg *Config, logger *slog.Logger, openTimeout time.Duration, chainListen string) (*services, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -49,25 +62,70 @@ func openServices(ctx context.Context, cfg *Config, logger *slog.Logger, openTim
 		st.Close()
 		return nil, err
 	}
+	svc := &services{cfg: cfg, log: logger, store: st, keys: ks, chainListen: chainListen}
 	res, err := resolver.New(resolver.Config{
 		Methods: map[string]resolver.Method{
-			"key": didkey.NewResolver(didkey.Config{}),
-			"jwk": didjwk.NewResolver(didjwk.Config{}),
-			"web": web,
-			"pkh": pkh.NewResolver(),
+			"key":  didkey.NewResolver(didkey.Config{}),
+			"jwk":  didjwk.NewResolver(didjwk.Config{}),
+			"web":  web,
+			"pkh":  pkh.NewResolver(),
+			"ethr": ethrMethod{svc},
 		},
-		Cache:    st.ResolverCache(),
-		Uncached: []string{"key", "jwk", "pkh"},
+		Cache: st.ResolverCache(),
+		// did:ethr has its own index and must never answer from a cache
+		// (no stale positives after a change or a chain outage).
+		Uncached: []string{"key", "jwk", "pkh", "ethr"},
 		Logger:   logger,
 	})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	return &services{store: st, keys: ks, resolver: res}, nil
+	svc.resolver = res
+	return svc, nil
 }
 
-func (s *services) Close() error { return s.store.Close() }
+// chainSet returns the open chains, opening them on first use. A failed
+// open is not remembered: the next call tries again.
+func (s *services) chainSet(ctx context.Context) (*chainSet, error) {
+	s.chainMu.Lock()
+	defer s.chainMu.Unlock()
+	if s.chains != nil {
+		return s.chains, nil
+	}
+	cs, err := openChains(ctx, s.cfg, s.store, s.log, s.chainListen)
+	if err != nil {
+		return nil, err
+	}
+	s.chains = cs
+	return cs, nil
+}
+
+// Close stops the chains, then closes the store.
+func (s *services) Close() error {
+	s.chainMu.Lock()
+	cs := s.chains
+	s.chains = nil
+	s.chainMu.Unlock()
+	var errs []error
+	if cs != nil {
+		errs = append(errs, cs.Close())
+	}
+	errs = append(errs, s.store.Close())
+	return errors.Join(errs...)
+}
+
+// ethrMethod resolves did:ethr through the chains, opening them on first
+// use.
+type ethrMethod struct{ s *services }
+
+func (m ethrMethod) Resolve(ctx context.Context, id did.DID, opts did.ResolveOptions) (*did.Document, did.DocumentMetadata, error) {
+	cs, err := m.s.chainSet(ctx)
+	if err != nil {
+		return nil, did.DocumentMetadata{}, err
+	}
+	return cs.resolver.Resolve(ctx, id, opts)
+}
 
 func (s *services) Resolve(ctx context.Context, didOrURL string, opts resolver.Options) (*resolver.Result, error) {
 	return s.resolver.Resolve(ctx, didOrURL, opts)

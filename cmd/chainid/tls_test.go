@@ -64,7 +64,7 @@ func writeSelfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *
 func TestServeTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile, pool := writeSelfSigned(t, dir)
-	cfg := &Config{Data: filepath.Join(dir, "data"), Addr: "127.0.0.1:0", TLSCert: certFile, TLSKey: keyFile,
+	cfg := &Config{Data: filepath.Join(dir, "data"), Addr: "127.0.0.1:0", ChainListen: cliChainListen, TLSCert: certFile, TLSKey: keyFile,
 		LogLevel: "error", LogFormat: "text", ShutdownTimeout: 5 * time.Second}
 	if err := cfg.validateCommon(); err != nil {
 		t.Fatal(err)

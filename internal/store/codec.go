@@ -11,6 +11,7 @@ import (
 //   - keys, version 1: JSON of keyRecordV1.
 //   - resolver_cache, version 1: an 8-byte big-endian expiry in Unix
 //     nanoseconds followed by the cached bytes as they were given.
+//   - status_lists, version 1: see statuslist.go.
 //
 // A migration that changes an encoding writes a new version byte; readers
 // refuse versions they do not know.

@@ -170,6 +170,7 @@ func migrations() []migration {
 			return nil
 		}},
 		{name: "create chain index buckets", up: migrateChainIndex},
+		{name: "create status list bucket", up: migrateStatusLists},
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 // delegate (whose validTo is its revocation block's time) counts as valid until that time has
 // passed, in the reference and so in ours.
 func TestDevchainMatchesReference(t *testing.T) {
+	t.Parallel()
 	p := needPeer(t)
 	h := startDevchain(t)
 	ctx := context.Background()

@@ -114,7 +114,11 @@ func (p peer) run(t testing.TB, script string, input, out any) {
 		t.Fatalf("node %s: %v\nstderr:\n%s", script, err, stderr.String())
 	}
 	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
-		t.Fatalf("node %s: decode output: %v\n%s", script, err, stdout.String())
+		text := stdout.String()
+		if len(text) > 2000 {
+			text = text[:1000] + " … " + text[len(text)-1000:]
+		}
+		t.Fatalf("node %s: decode output (%d bytes): %v\n%s", script, stdout.Len(), err, text)
 	}
 }
 
@@ -217,6 +221,11 @@ func resolveOurs(t testing.TB, r *ethr.Resolver, queries []query) []ourResolutio
 // a bbolt store in a temporary directory. now == nil uses the wall clock.
 func newOurResolver(t testing.TB, client ethr.Client, c chainInfo, fromBlock uint64, now func() time.Time) *ethr.Resolver {
 	t.Helper()
+	return newOurResolverConfig(t, client, c, fromBlock, ethr.Config{Now: now, RPCTimeout: 5 * time.Second})
+}
+
+func newOurResolverConfig(t testing.TB, client ethr.Client, c chainInfo, fromBlock uint64, cfg ethr.Config) *ethr.Resolver {
+	t.Helper()
 	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "chainid.db"), store.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +233,7 @@ func newOurResolver(t testing.TB, client ethr.Client, c chainInfo, fromBlock uin
 	t.Cleanup(func() { _ = s.Close() })
 	r, err := ethr.NewResolver(s, []ethr.Network{{
 		Name: networkName, ChainID: c.chainID, Registry: c.registry, Client: client, FromBlock: fromBlock,
-	}}, ethr.Config{Now: now, RPCTimeout: 5 * time.Second})
+	}}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,8 +244,13 @@ func newOurResolver(t testing.TB, client ethr.Client, c chainInfo, fromBlock uin
 // difference in outcome, document or metadata. It returns our documents and metadata by query.
 func compareWithReference(t *testing.T, p peer, r *ethr.Resolver, c chainInfo, queries []query, now int64) []ourResolution {
 	t.Helper()
+	started := time.Now()
 	ours := resolveOurs(t, r, queries)
+	oursTook := time.Since(started)
+	started = time.Now()
 	refs := resolveReference(t, p, c, queries, now)
+	t.Logf("%d resolutions: ours %v (index built on the first), ethr-did-resolver %v (including Node.js start)",
+		len(queries), oursTook.Round(time.Millisecond), time.Since(started).Round(time.Millisecond))
 	compared := 0
 	for i, q := range queries {
 		o, ref := ours[i], refs[i]

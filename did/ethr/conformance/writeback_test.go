@@ -66,6 +66,7 @@ func hexKey(t testing.TB, name string) string {
 // owner-signed meta-transactions relayed by another account, and checks that our resolver reads
 // those changes as ethr-did-resolver does.
 func TestReferenceWritesReadByUs(t *testing.T) {
+	t.Parallel()
 	p := needPeer(t)
 	h := startDevchain(t)
 	henry, ivan, jane, relayer := testKey(t, "henry"), testKey(t, "ivan"), testKey(t, "jane"), testKey(t, "relayer")

@@ -1,0 +1,394 @@
+package dataintegrity
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/piprate/json-gold/ld"
+
+	"github.com/chainid/chainid/credentials/ldcontext"
+)
+
+// canonicalizer turns a compacted JSON-LD document into canonical N-Quads
+// (RDF Dataset Canonicalization, RDFC-1.0 / URDNA2015). It is the only place
+// that touches the JSON-LD library.
+type canonicalizer interface {
+	canonicalize(ctx context.Context, doc map[string]any) ([]byte, error)
+}
+
+// jsonGold is the canonicalizer over github.com/piprate/json-gold.
+type jsonGold struct {
+	contexts     *ldcontext.Set
+	maxBlank     int // blank nodes in the dataset
+	maxAmbiguous int // blank nodes whose first-degree hash is shared
+	loader       ld.DocumentLoader
+}
+
+func newJSONGold(set *ldcontext.Set, maxBlank, maxAmbiguous int) *jsonGold {
+	return &jsonGold{contexts: set, maxBlank: maxBlank, maxAmbiguous: maxAmbiguous, loader: setLoader{set}}
+}
+
+// setLoader serves the Set's contexts and refuses every other URL.
+type setLoader struct{ set *ldcontext.Set }
+
+func (l setLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
+	raw, err := l.set.Document(u)
+	if err != nil {
+		return nil, err
+	}
+	var doc any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("context %s: %w", u, err)
+	}
+	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+}
+
+func (g *jsonGold) options() *ld.JsonLdOptions {
+	opts := ld.NewJsonLdOptions("")
+	opts.ProcessingMode = ld.JsonLd_1_1
+	opts.DocumentLoader = g.loader
+	opts.SafeMode = true
+	opts.Algorithm = ld.AlgorithmURDNA2015
+	opts.Format = "application/n-quads"
+	return opts
+}
+
+func (g *jsonGold) canonicalize(ctx context.Context, doc map[string]any) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkContexts(doc, g.contexts); err != nil {
+		return nil, err
+	}
+	if err := checkNumbers(doc); err != nil {
+		return nil, err
+	}
+	opts := g.options()
+	expanded, err := ld.NewJsonLdProcessor().Expand(doc, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: expand: %w", ErrJSONLD, unwrapLD(err))
+	}
+	if err := checkExpanded(expanded); err != nil {
+		return nil, err
+	}
+	api := ld.NewJsonLdApi()
+	dataset, err := api.ToRDF(expanded, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: to RDF: %w", ErrJSONLD, unwrapLD(err))
+	}
+	if err := g.boundWork(dataset); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// The bound above keeps the work small; the goroutine and the context
+	// are a second line: a caller's deadline is honoured even so.
+	type result struct {
+		out string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{err: fmt.Errorf("%w: canonicalize: panic: %v", ErrJSONLD, r)}
+			}
+		}()
+		out, err := api.Normalize(dataset, opts)
+		if err != nil {
+			done <- result{err: fmt.Errorf("%w: canonicalize: %w", ErrJSONLD, unwrapLD(err))}
+			return
+		}
+		s, _ := out.(string)
+		done <- result{out: s}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, r.err
+		}
+		return []byte(r.out), nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("canonicalize: %w", ctx.Err())
+	}
+}
+
+// unwrapLD keeps a json-gold error readable: its Error() prints the code
+// and details.
+func unwrapLD(err error) error {
+	var ldErr *ld.JsonLdError
+	if errors.As(err, &ldErr) {
+		if d, ok := ldErr.Details.(error); ok {
+			return fmt.Errorf("%s: %w", ldErr.Code, d)
+		}
+		return fmt.Errorf("%s: %v", ldErr.Code, ldErr.Details)
+	}
+	return err
+}
+
+// checkContexts enforces context validation: the top-level @context is a URL
+// or a list of URLs, all in the Set; there is no inline context definition
+// and no @context anywhere below the top level (embedded contexts can
+// redefine or un-protect terms, or swap @vocab).
+func checkContexts(doc map[string]any, set *ldcontext.Set) error {
+	c, ok := doc["@context"]
+	if !ok {
+		return fmt.Errorf("%w: no @context", ErrContext)
+	}
+	var urls []any
+	switch t := c.(type) {
+	case string:
+		urls = []any{t}
+	case []any:
+		urls = t
+	default:
+		return fmt.Errorf("%w: @context must be a URL or a list of URLs, not an inline definition", ErrContext)
+	}
+	if len(urls) == 0 {
+		return fmt.Errorf("%w: empty @context", ErrContext)
+	}
+	for _, u := range urls {
+		s, ok := u.(string)
+		if !ok {
+			return fmt.Errorf("%w: inline context definitions are refused; register the context instead", ErrContext)
+		}
+		if !set.Has(s) {
+			return fmt.Errorf("%w: %q is not in the built-in set (contexts are never fetched)", ErrContext, truncate(s))
+		}
+	}
+	for k, v := range doc {
+		if k == "@context" {
+			continue
+		}
+		if err := noNestedContext(v, k, 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func noNestedContext(v any, path string, depth int) error {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if k == "@context" {
+				return fmt.Errorf("%w: embedded @context at %s is refused", ErrContext, truncate(path))
+			}
+			if err := noNestedContext(e, path+"."+k, depth+1); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if err := noNestedContext(e, path, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkNumbers refuses numbers outside the range where JSON-LD processors
+// agree on the RDF literal (integers beyond 2^53 and non-finite values are
+// written differently by different processors).
+func checkNumbers(v any) error {
+	switch t := v.(type) {
+	case map[string]any:
+		for _, e := range t {
+			if err := checkNumbers(e); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if err := checkNumbers(e); err != nil {
+				return err
+			}
+		}
+	case json.Number:
+		f, err := t.Float64()
+		if err != nil || math.IsInf(f, 0) || (f == math.Trunc(f) && math.Abs(f) > 1<<53) {
+			return fmt.Errorf("%w: number %s is outside the range JSON-LD processors agree on", ErrJSONLD, truncate(string(t)))
+		}
+	}
+	return nil
+}
+
+// checkExpanded completes safe mode: every node id and type in the expanded
+// document is an absolute IRI or a blank node. (json-gold's SafeMode already
+// refuses properties that do not expand.) jsonld.js in safe mode refuses the
+// same documents.
+func checkExpanded(v any) error {
+	switch t := v.(type) {
+	case []any:
+		for _, e := range t {
+			if err := checkExpanded(e); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		_, isValue := t["@value"]
+		for k, e := range t {
+			switch k {
+			case "@id":
+				if s, ok := e.(string); ok && !absoluteOrBlank(s) {
+					return fmt.Errorf("%w: relative @id %q does not expand to an absolute IRI", ErrUndefinedTerm, truncate(s))
+				}
+			case "@type":
+				types, _ := e.([]any)
+				if s, ok := e.(string); ok {
+					types = []any{s}
+				}
+				for _, ty := range types {
+					s, _ := ty.(string)
+					if isValue && s == "@json" {
+						continue
+					}
+					if !absoluteOrBlank(s) {
+						return fmt.Errorf("%w: type %q does not expand to an absolute IRI", ErrUndefinedTerm, truncate(s))
+					}
+				}
+			default:
+				if !strings.HasPrefix(k, "@") && !absoluteOrBlank(k) {
+					return fmt.Errorf("%w: property %q does not expand to an absolute IRI", ErrUndefinedTerm, truncate(k))
+				}
+				if err := checkExpanded(e); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func absoluteOrBlank(s string) bool {
+	if strings.HasPrefix(s, "_:") {
+		return len(s) > 2
+	}
+	i := strings.IndexByte(s, ':')
+	if i <= 0 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		c := s[j]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || j > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
+// boundWork refuses datasets whose canonicalization could blow up. RDFC-1.0
+// is linear when every blank node has a distinct first-degree hash; blank
+// nodes that share one ("ambiguous" nodes) go through the N-degree hash,
+// whose cost grows factorially with their number (the poison graphs of the
+// RDF Canonicalization test suite). We count both before the algorithm runs.
+func (g *jsonGold) boundWork(ds *ld.RDFDataset) error {
+	type quadRef struct {
+		q     *ld.Quad
+		graph string
+	}
+	byNode := map[string][]quadRef{}
+	add := func(n ld.Node, ref quadRef) {
+		if n != nil && ld.IsBlankNode(n) {
+			id := n.GetValue()
+			byNode[id] = append(byNode[id], ref)
+		}
+	}
+	for graph, quads := range ds.Graphs {
+		if graph == "@default" {
+			graph = ""
+		}
+		for _, q := range quads {
+			ref := quadRef{q, graph}
+			add(q.Subject, ref)
+			add(q.Object, ref)
+			if strings.HasPrefix(graph, "_:") {
+				byNode[graph] = append(byNode[graph], ref)
+			}
+		}
+		if len(byNode) > g.maxBlank {
+			break
+		}
+	}
+	if len(byNode) > g.maxBlank {
+		return fmt.Errorf("%w: more than %d blank nodes", ErrTooComplex, g.maxBlank)
+	}
+	groups := map[[32]byte]int{}
+	hashes := make(map[string][32]byte, len(byNode))
+	for id, refs := range byNode {
+		lines := make([]string, 0, len(refs))
+		for _, r := range refs {
+			var b strings.Builder
+			for _, n := range []ld.Node{r.q.Subject, r.q.Predicate, r.q.Object} {
+				writeNode(&b, n, id)
+			}
+			writeGraph(&b, r.graph, id)
+			lines = append(lines, b.String())
+		}
+		slices.Sort(lines)
+		h := sha256.Sum256([]byte(strings.Join(lines, "\n")))
+		hashes[id] = h
+		groups[h]++
+	}
+	ambiguous := 0
+	for _, h := range hashes {
+		if groups[h] > 1 {
+			ambiguous++
+		}
+	}
+	if ambiguous > g.maxAmbiguous {
+		return fmt.Errorf("%w: %d blank nodes are indistinguishable by their own statements (limit %d)", ErrTooComplex, ambiguous, g.maxAmbiguous)
+	}
+	return nil
+}
+
+func writeNode(b *strings.Builder, n ld.Node, self string) {
+	switch {
+	case n == nil:
+		b.WriteString("\x00-")
+	case ld.IsBlankNode(n):
+		if n.GetValue() == self {
+			b.WriteString("\x00a")
+		} else {
+			b.WriteString("\x00z")
+		}
+	case ld.IsLiteral(n):
+		l := n.(ld.Literal)
+		fmt.Fprintf(b, "\x00l%q^%q@%q", l.Value, l.Datatype, l.Language)
+	default:
+		fmt.Fprintf(b, "\x00i%q", n.GetValue())
+	}
+}
+
+func writeGraph(b *strings.Builder, graph, self string) {
+	switch {
+	case graph == "":
+		b.WriteString("\x00g")
+	case strings.HasPrefix(graph, "_:"):
+		if graph == self {
+			b.WriteString("\x00ga")
+		} else {
+			b.WriteString("\x00gz")
+		}
+	default:
+		fmt.Fprintf(b, "\x00gi%q", graph)
+	}
+}
+
+func truncate(s string) string {
+	const max = 120
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+var _ canonicalizer = (*jsonGold)(nil)
