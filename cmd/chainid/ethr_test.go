@@ -177,10 +177,12 @@ func ethrLifecycle(t *testing.T, data string) {
 }
 
 func TestEthrLifecycleLocal(t *testing.T) {
+	t.Parallel()
 	ethrLifecycle(t, t.TempDir())
 }
 
 func TestEthrLifecycleThroughServer(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	base := startServer(t, data)
 	ethrLifecycle(t, data)
@@ -238,6 +240,7 @@ func startDevNode(t *testing.T) *devchain.Chain {
 // direct transactions paid by the owner, a keystore relayer, and
 // `chain deploy`.
 func TestEthrRealNetwork(t *testing.T) {
+	t.Parallel()
 	node := startDevNode(t)
 	data := t.TempDir()
 	chain := []string{"--data", data, "--chain-rpc", node.RPCURL(), "--chain-id", "1337", "--registry", devRegistryAddress, "--chain-name", "local"}
@@ -322,6 +325,7 @@ func closedPort(t *testing.T) string {
 }
 
 func TestChainConfigErrors(t *testing.T) {
+	t.Parallel()
 	node := startDevNode(t)
 	data := t.TempDir()
 	chainsFile := func(content string) string {
@@ -383,5 +387,15 @@ func TestChainConfigErrors(t *testing.T) {
 				t.Fatalf("took %s", time.Since(start))
 			}
 		})
+	}
+
+	// serve checks the relayer key at start.
+	var ed api.KeyInfo
+	cliJSON(t, nil, &ed, "--data", data, "did", "create", "key")
+	for _, id := range []string{ed.ID, "0123456789abcdef0123456789abcdef"} {
+		_, _, err := cli(t, nil, "--data", data, "--relayer", id, "serve", "--addr", "127.0.0.1:0", "--chain-listen", "127.0.0.1:0")
+		if err == nil || !strings.Contains(err.Error(), "--relayer") {
+			t.Fatalf("serve with relayer %s: %v", id, err)
+		}
 	}
 }

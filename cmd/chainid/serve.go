@@ -68,6 +68,11 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		return err
 	}
 	chains.logStart(ctx, logger)
+	for _, n := range chains.networks {
+		if _, err := n.relayerSigner(ctx, svc.keys); err != nil {
+			return fmt.Errorf("--relayer: %w", err)
+		}
+	}
 	if err := chains.resolver.Sync(ctx); err != nil {
 		return fmt.Errorf("index the did:ethr registry: %w", err)
 	}

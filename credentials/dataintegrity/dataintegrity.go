@@ -49,7 +49,7 @@ const (
 const (
 	DefaultMaxDocumentBytes = 1 << 20
 	DefaultMaxBlankNodes    = 256
-	DefaultMaxAmbiguous     = 8
+	DefaultMaxAmbiguous     = 5
 	DefaultMaxProofs        = 8
 )
 
@@ -112,9 +112,9 @@ type Config struct {
 	// MaxBlankNodes bounds the blank nodes of a document's RDF dataset
 	// (default 256).
 	MaxBlankNodes int
-	// MaxAmbiguousBlankNodes bounds the blank nodes that share a
-	// first-degree hash, the nodes whose canonical labelling is factorial
-	// work (default 8).
+	// MaxAmbiguousBlankNodes bounds a connected group of blank nodes that
+	// share a first-degree hash, the nodes whose canonical labelling is
+	// factorial work (default 5; a group of 7 costs seconds).
 	MaxAmbiguousBlankNodes int
 	// MaxProofs bounds the proofs of one document (default 8).
 	MaxProofs int

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,17 @@ func parseObject(data []byte, maxDepth int) (object, error) {
 	}
 	if !json.Valid(data) {
 		return nil, fmt.Errorf("invalid JSON")
+	}
+	return out, nil
+}
+
+// members returns the top-level members of an object that is part of JSON
+// already checked by parseObject (so valid, duplicate-free and within the
+// depth limit): no second validation pass.
+func members(data []byte) (object, error) {
+	var out object
+	if err := scanJSON(data, math.MaxInt, &out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -218,9 +230,9 @@ func stringOrArray(raw []byte) ([]string, error) {
 
 // idOf returns the id of a member that is a string or an object with a
 // string "id" (issuer, holder).
-func idOf(raw []byte, maxDepth int) (string, error) {
+func idOf(raw []byte) (string, error) {
 	if len(raw) > 0 && raw[0] == '{' {
-		o, err := parseObject(raw, maxDepth)
+		o, err := members(raw)
 		if err != nil {
 			return "", err
 		}
@@ -238,19 +250,49 @@ func idOf(raw []byte, maxDepth int) (string, error) {
 
 // firstContext returns the first entry of @context when it is a string.
 func firstContext(raw []byte) string {
-	if raw == nil {
-		return ""
+	first := ""
+	eachString(raw, func(s string) bool { first = s; return false })
+	return first
+}
+
+// eachString calls fn with a string value, or with each leading string
+// element of an array (raw is valid JSON), until fn returns false or an
+// element is not a string.
+func eachString(raw []byte, fn func(string) bool) {
+	if len(raw) == 0 {
+		return
 	}
 	if raw[0] == '"' {
-		s, _ := jsonString(raw)
-		return s
+		if s, err := jsonString(raw); err == nil {
+			fn(s)
+		}
+		return
 	}
-	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) != nil || len(list) == 0 {
-		return ""
+	if raw[0] != '[' {
+		return
 	}
-	s, _ := jsonString(list[0])
-	return s
+	for i := 1; i < len(raw); {
+		for i < len(raw) && (isSpace(raw[i]) || raw[i] == ',') {
+			i++
+		}
+		if i >= len(raw) || raw[i] != '"' {
+			return
+		}
+		j := i + 1
+		for ; j < len(raw) && raw[j] != '"'; j++ {
+			if raw[j] == '\\' {
+				j++
+			}
+		}
+		if j >= len(raw) {
+			return
+		}
+		s, err := jsonString(raw[i : j+1])
+		if err != nil || !fn(s) {
+			return
+		}
+		i = j + 1
+	}
 }
 
 // numericDate decodes a JWT NumericDate (a JSON number of seconds since the
@@ -285,19 +327,9 @@ func dateTime(raw []byte) (time.Time, error) {
 // hasType reports whether the type member (a string or an array of
 // strings) lists want.
 func hasType(raw []byte, want string) bool {
-	if raw == nil {
-		return false
-	}
-	list, err := stringOrArray(raw)
-	if err != nil {
-		return false
-	}
-	for _, t := range list {
-		if t == want {
-			return true
-		}
-	}
-	return false
+	found := false
+	eachString(raw, func(s string) bool { found = s == want; return !found })
+	return found
 }
 
 // quote returns s as a JSON string.

@@ -51,7 +51,7 @@ func Sign(ctx context.Context, credential []byte, signer crypto.Signer, kid stri
 	if !hasType(c.get("type"), "VerifiableCredential") || hasType(c.get("type"), "VerifiablePresentation") {
 		return "", fmt.Errorf("sign credential: %w: type must list VerifiableCredential (and not VerifiablePresentation)", ErrMalformed)
 	}
-	id, err := idOf(c.get("issuer"), DefaultMaxDepth)
+	id, err := idOf(c.get("issuer"))
 	if err != nil {
 		return "", fmt.Errorf("sign credential: %w: issuer: %w", ErrMalformed, err)
 	}
@@ -150,7 +150,7 @@ func subjectID(raw []byte) (string, error) {
 	if len(raw) == 0 || raw[0] != '{' {
 		return "", fmt.Errorf("credentialSubject must be an object or an array of objects")
 	}
-	o, err := parseObject(raw, DefaultMaxDepth)
+	o, err := members(raw)
 	if err != nil {
 		return "", fmt.Errorf("credentialSubject: %w", err)
 	}
@@ -188,7 +188,7 @@ func SignPresentation(ctx context.Context, presentation []byte, signer crypto.Si
 		return "", fmt.Errorf("sign presentation: %w: type must list VerifiablePresentation", ErrMalformed)
 	}
 	if raw := p.get("holder"); raw != nil {
-		h, err := idOf(raw, DefaultMaxDepth)
+		h, err := idOf(raw)
 		if err != nil {
 			return "", fmt.Errorf("sign presentation: %w: holder: %w", ErrMalformed, err)
 		}

@@ -226,7 +226,7 @@ func isHex(c byte) bool {
 
 func (p *parser) object(depth int) (value, error) {
 	p.i++ // {
-	v := value{kind: kindObject, obj: []member{}}
+	v := value{kind: kindObject, obj: make([]member, 0, 8)}
 	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
 		p.i++
@@ -291,7 +291,7 @@ func (p *parser) object(depth int) (value, error) {
 
 func (p *parser) array(depth int) (value, error) {
 	p.i++ // [
-	v := value{kind: kindArray, arr: []value{}}
+	v := value{kind: kindArray, arr: make([]value, 0, 4)}
 	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
 		p.i++

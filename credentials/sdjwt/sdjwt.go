@@ -186,6 +186,7 @@ type processor struct {
 	byDigest map[string]int
 	seen     map[string]struct{}
 	paths    map[string]struct{} // all claim paths, when recorded (holder)
+	stack    []step
 }
 
 func newProcessor(encoded []string, h hasher, recordPaths bool) (*processor, error) {
@@ -234,58 +235,89 @@ func escapePointer(s string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
 }
 
-func (p *processor) record(path string) {
-	if p.paths != nil {
-		p.paths[path] = struct{}{}
-	}
+// step is one level of the path being walked: a member name, or an array
+// index when idx >= 0.
+type step struct {
+	name string
+	idx  int
 }
 
+// here returns the JSON Pointer of the claim being walked. It is built only
+// for errors and for the holder's path records, so verification does not
+// pay for it.
+func (p *processor) here() string {
+	var b strings.Builder
+	for _, s := range p.stack {
+		b.WriteByte('/')
+		if s.idx >= 0 {
+			b.WriteString(strconv.Itoa(s.idx))
+		} else {
+			b.WriteString(escapePointer(s.name))
+		}
+	}
+	return b.String()
+}
+
+func (p *processor) push(s step) string {
+	p.stack = append(p.stack, s)
+	if p.paths == nil {
+		return ""
+	}
+	path := p.here()
+	p.paths[path] = struct{}{}
+	return path
+}
+
+func (p *processor) pop() { p.stack = p.stack[:len(p.stack)-1] }
+
 // walk processes v in place. top is true for the payload object itself.
-func (p *processor) walk(v *value, depth int, path string, parent int, top bool) error {
-	if depth > maxDepth {
-		return fmt.Errorf("%w: claims nested deeper than %d", ErrDisclosure, maxDepth)
+func (p *processor) walk(v *value, parent int, top bool) error {
+	if len(p.stack) > maxDepth {
+		return fmt.Errorf("%w: claims nested deeper than %d at %q", ErrDisclosure, maxDepth, p.here())
 	}
 	switch v.kind {
 	case kindObject:
-		return p.walkObject(v, depth, path, parent, top)
+		return p.walkObject(v, parent, top)
 	case kindArray:
-		return p.walkArray(v, depth, path, parent)
+		return p.walkArray(v, parent)
 	}
 	return nil
 }
 
-func (p *processor) walkObject(v *value, depth int, path string, parent int, top bool) error {
-	var sd *value
-	out := make([]member, 0, len(v.obj))
+func (p *processor) walkObject(v *value, parent int, top bool) error {
+	var sd value
+	hasSD := false
+	// Filter in place: out never overtakes the member being read.
+	out := v.obj[:0]
 	for i := range v.obj {
-		m := &v.obj[i]
+		m := v.obj[i]
 		switch m.name {
 		case "_sd":
 			if m.val.kind != kindArray {
-				return fmt.Errorf("%w: _sd at %q is not an array", ErrDisclosure, path)
+				return fmt.Errorf("%w: _sd at %q is not an array", ErrDisclosure, p.here())
 			}
-			sd = &m.val
+			sd, hasSD = m.val, true
 			continue
 		case "...":
-			return fmt.Errorf("%w: reserved member \"...\" at %q", ErrDisclosure, path)
+			return fmt.Errorf("%w: reserved member \"...\" at %q", ErrDisclosure, p.here())
 		case "_sd_alg":
 			if !top {
-				return fmt.Errorf("%w: _sd_alg below the top level at %q", ErrDisclosure, path)
+				return fmt.Errorf("%w: _sd_alg below the top level at %q", ErrDisclosure, p.here())
 			}
 			continue
 		}
-		mp := path + "/" + escapePointer(m.name)
-		p.record(mp)
-		if err := p.walk(&m.val, depth+1, mp, parent, false); err != nil {
+		p.push(step{m.name, -1})
+		if err := p.walk(&m.val, parent, false); err != nil {
 			return err
 		}
-		out = append(out, *m)
+		p.pop()
+		out = append(out, m)
 	}
-	if sd != nil {
+	if hasSD {
 		for j := range sd.arr {
 			e := &sd.arr[j]
 			if e.kind != kindString {
-				return fmt.Errorf("%w: _sd at %q holds a non-string", ErrDisclosure, path)
+				return fmt.Errorf("%w: _sd at %q holds a non-string", ErrDisclosure, p.here())
 			}
 			i, err := p.claim(e.str())
 			if err != nil {
@@ -296,19 +328,19 @@ func (p *processor) walkObject(v *value, depth int, path string, parent int, top
 			}
 			d := &p.discs[i]
 			if !d.hasName {
-				return fmt.Errorf("%w: array-element disclosure referenced from _sd at %q", ErrDisclosure, path)
+				return fmt.Errorf("%w: array-element disclosure referenced from _sd at %q", ErrDisclosure, p.here())
 			}
 			for k := range out {
 				if out[k].name == d.name {
-					return fmt.Errorf("%w: disclosure for %q overrides a claim at %q", ErrDisclosure, d.name, path)
+					return fmt.Errorf("%w: disclosure for %q overrides a claim at %q", ErrDisclosure, d.name, p.here())
 				}
 			}
 			d.used, d.parent = true, parent
-			d.path = path + "/" + escapePointer(d.name)
-			p.record(d.path)
-			if err := p.walk(&d.val, depth+1, d.path, i, false); err != nil {
+			d.path = p.push(step{d.name, -1})
+			if err := p.walk(&d.val, i, false); err != nil {
 				return err
 			}
+			p.pop()
 			out = append(out, member{name: d.name, nameRaw: d.nameRaw, val: d.val})
 		}
 	}
@@ -316,15 +348,14 @@ func (p *processor) walkObject(v *value, depth int, path string, parent int, top
 	return nil
 }
 
-func (p *processor) walkArray(v *value, depth int, path string, parent int) error {
-	out := make([]value, 0, len(v.arr))
+func (p *processor) walkArray(v *value, parent int) error {
+	out := v.arr[:0] // filtered in place, as in walkObject
 	for j := range v.arr {
-		e := &v.arr[j]
-		ep := path + "/" + strconv.Itoa(j)
+		e := v.arr[j]
 		if e.kind == kindObject {
 			if dots, ok := e.member("..."); ok {
 				if len(e.obj) != 1 || dots.kind != kindString {
-					return fmt.Errorf("%w: array digest object at %q is not {\"...\": digest}", ErrDisclosure, ep)
+					return fmt.Errorf("%w: array digest object at %q/%d is not {\"...\": digest}", ErrDisclosure, p.here(), j)
 				}
 				i, err := p.claim(dots.str())
 				if err != nil {
@@ -335,22 +366,24 @@ func (p *processor) walkArray(v *value, depth int, path string, parent int) erro
 				}
 				d := &p.discs[i]
 				if d.hasName {
-					return fmt.Errorf("%w: object-member disclosure referenced from array at %q", ErrDisclosure, ep)
+					return fmt.Errorf("%w: object-member disclosure referenced from array at %q/%d", ErrDisclosure, p.here(), j)
 				}
-				d.used, d.parent, d.path = true, parent, ep
-				p.record(ep)
-				if err := p.walk(&d.val, depth+1, ep, i, false); err != nil {
+				d.used, d.parent = true, parent
+				d.path = p.push(step{idx: j})
+				if err := p.walk(&d.val, i, false); err != nil {
 					return err
 				}
+				p.pop()
 				out = append(out, d.val)
 				continue
 			}
 		}
-		p.record(ep)
-		if err := p.walk(e, depth+1, ep, parent, false); err != nil {
+		p.push(step{idx: j})
+		if err := p.walk(&e, parent, false); err != nil {
 			return err
 		}
-		out = append(out, *e)
+		p.pop()
+		out = append(out, e)
 	}
 	v.arr = out
 	return nil
@@ -383,7 +416,7 @@ func process(payload *value, encoded []string, recordPaths bool) (*processor, ha
 	if err != nil {
 		return nil, hasher{}, err
 	}
-	if err := p.walk(payload, 0, "", -1, true); err != nil {
+	if err := p.walk(payload, -1, true); err != nil {
 		return nil, hasher{}, err
 	}
 	if err := p.unreferenced(); err != nil {

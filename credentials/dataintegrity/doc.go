@@ -1,0 +1,63 @@
+// Package dataintegrity secures JSON credentials and presentations with W3C
+// Data Integrity 1.0 proofs and verifies them, with the cryptosuites
+// eddsa-rdfc-2022 and eddsa-jcs-2022 (VC Data Integrity EdDSA) and
+// ecdsa-rdfc-2019 on P-256 (VC Data Integrity ECDSA).
+//
+// A Processor adds a proof (AddProof) and verifies every proof of a
+// document (Verify): proof sets are verified proof by proof, proof chains
+// (previousProof) over the document carrying the proofs they name, and the
+// result lists each proof with its verification method, controller and
+// error. The document verifies only when every proof does.
+//
+// The signed bytes are SHA-256(canonical proof configuration) ||
+// SHA-256(canonical document): RDF Dataset Canonicalization (RDFC-1.0, the
+// URDNA2015 algorithm) of the JSON-LD for the rdfc suites, the JSON
+// Canonicalization Scheme (RFC 8785, implemented in internal/jcs) for the
+// jcs suite. The specifications' test vectors are reproduced byte for byte
+// (testdata/vectors).
+//
+// # JSON-LD processor
+//
+// JSON-LD expansion, conversion to RDF and URDNA2015 come from
+// github.com/piprate/json-gold v0.9.1, used through its published API behind
+// the package's canonicalizer interface (rdfc.go). It was chosen over
+// hyperledger/aries-framework-go v0.3.2 (whose processor wraps json-gold
+// v0.4.2): v0.9.1 has a safe mode for undefined properties, and aries adds
+// its own rewriting of documents (duplicate-id removal, invalid-RDF
+// filtering) that jsonld.js does not do, and pulls testify and yaml into
+// production builds. Build cost, measured with a warm standard-library
+// cache on the 2-core build machine: json-gold and its two small
+// dependencies (cayleygraph/quad, pquerna/cachecontrol) 3.8 s; aries'
+// signature/jsonld package 9.9 s. Canonical output equals jsonld.js's (the
+// EdDSA vectors and the interop tests with @digitalbazaar/vc show it).
+//
+// # Security considerations
+//
+//   - Contexts come only from an ldcontext.Set: the built-in, digest-pinned
+//     contexts plus those the caller registers. A document naming any other
+//     context URL, an inline context definition, or an @context below the
+//     top level is refused (ErrContext) before the JSON-LD processor sees it,
+//     so @vocab swaps and term redefinitions cannot change what a signature
+//     means. Nothing is fetched.
+//   - Safe mode: a property, type or id that does not expand to an absolute
+//     IRI is refused (ErrUndefinedTerm) rather than silently dropped from
+//     the signed data, as jsonld.js does in safe mode.
+//   - Canonicalization work is bounded before URDNA2015 runs: at most
+//     MaxBlankNodes blank nodes, and at most MaxAmbiguousBlankNodes blank
+//     nodes that share a first-degree hash (the nodes the N-degree hash
+//     permutes; blank-node poison graphs are made of them). The caller's
+//     context deadline is honoured as well. Integers beyond 2^53 are
+//     refused, since JSON-LD processors write them differently.
+//   - Input is strict JSON (duplicate members, lone surrogates, invalid
+//     UTF-8 refused) of bounded size and depth, with at most MaxProofs proofs.
+//   - A proof must be a DataIntegrityProof of an accepted cryptosuite, for
+//     the purpose the verifier expects (an assertionMethod proof is not
+//     accepted for authentication, nor the reverse); authentication proofs
+//     need the verifier's challenge, and a domain the verifier names must be
+//     the proof's. The key comes from the KeyResolver for the proof's
+//     purpose, so a method not listed under that relationship fails. The
+//     verification method's DID must be the document's issuer (holder for
+//     authentication) unless Config.SkipIssuerMatch. Expired proofs fail.
+//   - eddsa-jcs-2022 does no JSON-LD processing (as specified), but its
+//     document's contexts are still checked against the Set.
+package dataintegrity
