@@ -65,14 +65,15 @@ for (const alg of algs) {
     const opts = kb ? {keyBindingNonce: 'n-0S6_WzA2Mj'} : {};
     const res = await sdjwt.verify(pres, opts); // warm up and check
     if (Boolean(res.kb) !== kb || res.payload.given_name !== 'John') throw new Error('peer verify result');
-    for (let i = 0; i < 200; i++) await sdjwt.verify(pres, opts);
+    const warm = process.hrtime.bigint() + 300_000_000n;
+    while (process.hrtime.bigint() < warm) await sdjwt.verify(pres, opts);
     let n = 0;
     const start = process.hrtime.bigint();
     const end = start + BigInt(Math.round(seconds * 1e9));
     let now = start;
     while (now < end) {
-      for (let i = 0; i < 20; i++) await sdjwt.verify(pres, opts);
-      n += 20;
+      await sdjwt.verify(pres, opts);
+      n++;
       now = process.hrtime.bigint();
     }
     const s = Number(now - start) / 1e9;
