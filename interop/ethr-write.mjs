@@ -27,7 +27,7 @@
 // A failed operation, or one without a receipt within "opTimeoutMs" (default
 // 30000), ends the script with exit status 1.
 
-import {JsonRpcProvider, Network, NonceManager, SigningKey, Wallet} from 'ethers';
+import {JsonRpcProvider, Network, NonceManager, SigningKey, Transaction, Wallet} from 'ethers';
 import {EthrDidController} from 'ethr-did-resolver';
 
 async function readStdin() {
@@ -115,7 +115,13 @@ async function main() {
   provider.pollingInterval = 50;
   // The last JSON-RPC exchanges, printed when an operation fails.
   const recent = [];
+  const sent = [];
   provider.on('debug', (info) => {
+    if (info.action === 'sendRpcPayload') {
+      for (const p of [info.payload].flat()) {
+        if (p.method === 'eth_sendRawTransaction') sent.push(p.params[0]);
+      }
+    }
     if (info.action !== 'receiveRpcResult' && info.action !== 'receiveRpcError') return;
     recent.push(JSON.stringify(info, (k, v) => typeof v === 'bigint' ? v.toString() : v).slice(0, 300));
     if (recent.length > 12) recent.shift();
@@ -133,6 +139,19 @@ async function main() {
     } catch (e) {
       const gas = e?.receipt ? ` (gas used ${e.receipt.gasUsed} of ${e.transaction?.gasLimit ?? '?'})` : '';
       process.stderr.write(`last JSON-RPC results:\n${recent.join('\n')}\n`);
+      const last = sent.at(-1);
+      if (last) {
+        const tx = Transaction.from(last);
+        const [pool, pending, latest, block] = await Promise.all([
+          provider.send('eth_getTransactionByHash', [tx.hash]),
+          provider.send('eth_getTransactionCount', [tx.from, 'pending']),
+          provider.send('eth_getTransactionCount', [tx.from, 'latest']),
+          provider.send('eth_getBlockByNumber', ['latest', false]),
+        ]).catch((err) => [String(err)]);
+        process.stderr.write(`last transaction sent: ${JSON.stringify(tx.toJSON())}\n` +
+          `node: by hash ${JSON.stringify(pool)}; sender nonce pending ${pending}, latest ${latest}; ` +
+          `head ${block?.number} baseFee ${block?.baseFeePerGas}\n`);
+      }
       throw new Error(`op ${i} (${op.op}${op.signed ? ', signed' : ''}): ${e?.shortMessage ?? e?.message ?? e}${gas}`);
     }
     clearTimeout(timer);

@@ -179,7 +179,7 @@ func TestRefusals(t *testing.T) {
 		{"no context", edit(t, signed, func(m map[string]any) { delete(m, "@context") }), keys, dataintegrity.VerifyOptions{}, dataintegrity.ErrContext},
 		{"undefined term", edit(t, signed, func(m map[string]any) {
 			m["credentialSubject"].(map[string]any)["favouriteColour"] = "blue"
-		}), keys, dataintegrity.VerifyOptions{}, dataintegrity.ErrJSONLD},
+		}), keys, dataintegrity.VerifyOptions{}, dataintegrity.ErrUndefinedTerm},
 		{"undefined type", edit(t, signed, func(m map[string]any) {
 			m["type"] = []any{"VerifiableCredential", "MadeUpCredential"}
 		}), keys, dataintegrity.VerifyOptions{}, dataintegrity.ErrUndefinedTerm},
@@ -259,7 +259,7 @@ func TestAddProofRefusals(t *testing.T) {
 		{"relative method", credential(ed.DID), ed, "#key-1", dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{}, dataintegrity.ErrMalformed},
 		{"unknown context", []byte(`{"@context":["https://evil.example/ctx"],"type":"VerifiableCredential"}`), ed, ed.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{}, dataintegrity.ErrContext},
 		{"unknown context jcs", []byte(`{"@context":["https://evil.example/ctx"],"type":"VerifiableCredential"}`), ed, ed.VM, dataintegrity.EdDSAJCS2022, dataintegrity.ProofOptions{}, dataintegrity.ErrContext},
-		{"undefined term", []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiableCredential","colour":"blue"}`), ed, ed.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{}, dataintegrity.ErrJSONLD},
+		{"undefined term", []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiableCredential","colour":"blue"}`), ed, ed.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{}, dataintegrity.ErrUndefinedTerm},
 		{"previous proof missing", credential(ed.DID), ed, ed.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{PreviousProof: []string{"urn:x"}}, dataintegrity.ErrMalformed},
 		{"oversize", []byte(`{"@context":"https://www.w3.org/ns/credentials/v2","x":"` + strings.Repeat("a", dataintegrity.DefaultMaxDocumentBytes) + `"}`), ed, ed.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{}, dataintegrity.ErrTooComplex},
 	}

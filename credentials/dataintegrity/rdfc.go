@@ -72,6 +72,10 @@ func (g *jsonGold) canonicalize(ctx context.Context, doc map[string]any) ([]byte
 	opts := g.options()
 	expanded, err := ld.NewJsonLdProcessor().Expand(doc, opts)
 	if err != nil {
+		var ldErr *ld.JsonLdError
+		if errors.As(err, &ldErr) && ldErr.Code == ld.InvalidProperty {
+			return nil, fmt.Errorf("%w: a property does not expand to an absolute IRI (safe mode)", ErrUndefinedTerm)
+		}
 		return nil, fmt.Errorf("%w: expand: %w", ErrJSONLD, unwrapLD(err))
 	}
 	if err := checkExpanded(expanded); err != nil {
@@ -133,15 +137,31 @@ func unwrapLD(err error) error {
 	return err
 }
 
-// checkContexts enforces context validation: the top-level @context is a URL
-// or a list of URLs, all in the Set; there is no inline context definition
-// and no @context anywhere below the top level (embedded contexts can
-// redefine or un-protect terms, or swap @vocab).
+// checkContexts enforces context validation: every @context (the top-level
+// one, and those of embedded documents such as the credentials inside a
+// presentation) is a URL or a list of URLs, all in the Set. Inline context
+// definitions are refused: they can redefine or un-protect terms, or swap
+// @vocab.
 func checkContexts(doc map[string]any, set *ldcontext.Set) error {
 	c, ok := doc["@context"]
 	if !ok {
 		return fmt.Errorf("%w: no @context", ErrContext)
 	}
+	if err := checkContextValue(c, set, "@context"); err != nil {
+		return err
+	}
+	for k, v := range doc {
+		if k == "@context" {
+			continue
+		}
+		if err := nestedContexts(v, k, set); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkContextValue(c any, set *ldcontext.Set, path string) error {
 	var urls []any
 	switch t := c.(type) {
 	case string:
@@ -149,45 +169,40 @@ func checkContexts(doc map[string]any, set *ldcontext.Set) error {
 	case []any:
 		urls = t
 	default:
-		return fmt.Errorf("%w: @context must be a URL or a list of URLs, not an inline definition", ErrContext)
+		return fmt.Errorf("%w: %s must be a URL or a list of URLs, not an inline definition", ErrContext, truncate(path))
 	}
 	if len(urls) == 0 {
-		return fmt.Errorf("%w: empty @context", ErrContext)
+		return fmt.Errorf("%w: empty %s", ErrContext, truncate(path))
 	}
 	for _, u := range urls {
 		s, ok := u.(string)
 		if !ok {
-			return fmt.Errorf("%w: inline context definitions are refused; register the context instead", ErrContext)
+			return fmt.Errorf("%w: inline context definition in %s is refused; register the context instead", ErrContext, truncate(path))
 		}
 		if !set.Has(s) {
 			return fmt.Errorf("%w: %q is not in the built-in set (contexts are never fetched)", ErrContext, truncate(s))
 		}
 	}
-	for k, v := range doc {
-		if k == "@context" {
-			continue
-		}
-		if err := noNestedContext(v, k, 1); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
-func noNestedContext(v any, path string, depth int) error {
+func nestedContexts(v any, path string, set *ldcontext.Set) error {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, e := range t {
 			if k == "@context" {
-				return fmt.Errorf("%w: embedded @context at %s is refused", ErrContext, truncate(path))
+				if err := checkContextValue(e, set, path+".@context"); err != nil {
+					return err
+				}
+				continue
 			}
-			if err := noNestedContext(e, path+"."+k, depth+1); err != nil {
+			if err := nestedContexts(e, path+"."+k, set); err != nil {
 				return err
 			}
 		}
 	case []any:
 		for _, e := range t {
-			if err := noNestedContext(e, path, depth+1); err != nil {
+			if err := nestedContexts(e, path, set); err != nil {
 				return err
 			}
 		}

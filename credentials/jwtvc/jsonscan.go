@@ -14,7 +14,7 @@ import (
 // member is one top-level member of a JSON object: its exact (decoded) name
 // and its raw value.
 type member struct {
-	name  string
+	name  []byte
 	value []byte
 }
 
@@ -26,7 +26,7 @@ type object []member
 // "EXP" is not "exp".
 func (o object) get(name string) []byte {
 	for i := range o {
-		if o[i].name == name {
+		if string(o[i].name) == name {
 			return o[i].value
 		}
 	}
@@ -68,15 +68,20 @@ func members(data []byte) (object, error) {
 // members into top (when not nil). It trusts nothing but does not check
 // syntax: parseObject runs json.Valid as well.
 func scanJSON(data []byte, maxDepth int, top *object) error {
+	// seen holds the member names of every open object, each object's
+	// names contiguous from its frame's start; an object with many names
+	// moves them to a set.
 	type frame struct {
 		object bool
-		names  [][]byte // member names seen, compared linearly while few
+		start  int
 		set    map[string]struct{}
 	}
-	const linearNames = 12
-	stack := make([]frame, 0, 8)
+	const linearNames = 16
+	var stackBuf [16]frame
+	var seenBuf [64][]byte
+	stack, seen := stackBuf[:0], seenBuf[:0]
 	expectName := false
-	curName := ""
+	var curName []byte
 	valStart := -1
 	i := 0
 	for i < len(data) && isSpace(data[i]) {
@@ -97,7 +102,7 @@ func scanJSON(data []byte, maxDepth int, top *object) error {
 			if len(stack) == maxDepth {
 				return fmt.Errorf("JSON nested deeper than %d levels", maxDepth)
 			}
-			stack = append(stack, frame{object: c == '{'})
+			stack = append(stack, frame{object: c == '{', start: len(seen)})
 			expectName = c == '{'
 		case '}', ']':
 			if len(stack) == 0 || stack[len(stack)-1].object != (c == '}') {
@@ -106,6 +111,7 @@ func scanJSON(data []byte, maxDepth int, top *object) error {
 			if len(stack) == 1 {
 				endValue(i)
 			}
+			seen = seen[:stack[len(stack)-1].start]
 			stack = stack[:len(stack)-1]
 			expectName = false
 			if len(stack) == 0 {
@@ -150,28 +156,29 @@ func scanJSON(data []byte, maxDepth int, top *object) error {
 					name = []byte(s)
 				}
 				f := &stack[len(stack)-1]
-				if f.set != nil {
+				switch {
+				case f.set != nil:
 					if _, dup := f.set[string(name)]; dup {
 						return fmt.Errorf("duplicate member %q", name)
 					}
 					f.set[string(name)] = struct{}{}
-				} else {
-					for _, n := range f.names {
+				default:
+					for _, n := range seen[f.start:] {
 						if bytes.Equal(n, name) {
 							return fmt.Errorf("duplicate member %q", name)
 						}
 					}
-					f.names = append(f.names, name)
-					if len(f.names) > linearNames {
+					seen = append(seen, name)
+					if len(seen)-f.start > linearNames {
 						f.set = make(map[string]struct{}, 2*linearNames)
-						for _, n := range f.names {
+						for _, n := range seen[f.start:] {
 							f.set[string(n)] = struct{}{}
 						}
-						f.names = nil
+						seen = seen[:f.start]
 					}
 				}
-				if top != nil && len(stack) == 1 {
-					curName = string(name)
+				if len(stack) == 1 {
+					curName = name
 				}
 				expectName = false
 			}
