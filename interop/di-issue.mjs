@@ -4,7 +4,8 @@
 // and domain.
 //
 // stdin:  {"count": N, "challenge", "domain"}
-// stdout: {"credentials": [VC, …], "presentation": VP}
+// stdout: {"credentials": [VC, …], "presentation": VP without credentials,
+//          "presentationWithCredential": VP embedding the first credential}
 
 import {vc, Ed25519Multikey, EcdsaMultikey, didKeyDriver, documentLoader,
   suiteFor, readStdin} from './di-common.mjs';
@@ -40,11 +41,17 @@ for(let i = 0; i < (input.count || 1); i++) {
   }
 }
 const holder = await identity(await Ed25519Multikey.generate());
-const presentation = vc.createPresentation({
-  verifiableCredential: [credentials[0]], holder: holder.did
-});
-const vp = await vc.signPresentation({
-  presentation, suite: suiteFor('eddsa-rdfc-2022', holder.signer),
-  challenge: input.challenge, domain: input.domain, documentLoader
-});
-process.stdout.write(JSON.stringify({credentials, presentation: vp}));
+async function present(verifiableCredential) {
+  const presentation = vc.createPresentation({
+    verifiableCredential, holder: holder.did
+  });
+  return vc.signPresentation({
+    presentation, suite: suiteFor('eddsa-rdfc-2022', holder.signer),
+    challenge: input.challenge, domain: input.domain, documentLoader
+  });
+}
+process.stdout.write(JSON.stringify({
+  credentials,
+  presentation: await present(undefined),
+  presentationWithCredential: await present([credentials[0]])
+}));

@@ -13,8 +13,10 @@ import {vc, documentLoader, verifySuites, readStdin, errorText} from
 const input = await readStdin();
 const out = {credentials: [], presentations: []};
 for(const credential of input.credentials || []) {
+  // Status is not what this script checks: any credentialStatus passes.
   const result = await vc.verifyCredential({
-    credential, suite: verifySuites(), documentLoader
+    credential, suite: verifySuites(), documentLoader,
+    checkStatus: async () => ({verified: true})
   });
   out.credentials.push({verified: result.verified, error: errorText(result)});
 }

@@ -176,6 +176,9 @@ func TestRefusals(t *testing.T) {
 		{"embedded context", edit(t, signed, func(m map[string]any) {
 			m["credentialSubject"].(map[string]any)["@context"] = map[string]any{"@vocab": "https://evil.example/#"}
 		}), keys, dataintegrity.VerifyOptions{}, dataintegrity.ErrContext},
+		{"embedded unknown context", edit(t, signed, func(m map[string]any) {
+			m["credentialSubject"].(map[string]any)["@context"] = "https://evil.example/ctx"
+		}), keys, dataintegrity.VerifyOptions{}, dataintegrity.ErrContext},
 		{"no context", edit(t, signed, func(m map[string]any) { delete(m, "@context") }), keys, dataintegrity.VerifyOptions{}, dataintegrity.ErrContext},
 		{"undefined term", edit(t, signed, func(m map[string]any) {
 			m["credentialSubject"].(map[string]any)["favouriteColour"] = "blue"

@@ -35,10 +35,11 @@
 //
 //   - Contexts come only from an ldcontext.Set: the built-in, digest-pinned
 //     contexts plus those the caller registers. A document naming any other
-//     context URL, an inline context definition, or an @context below the
-//     top level is refused (ErrContext) before the JSON-LD processor sees it,
-//     so @vocab swaps and term redefinitions cannot change what a signature
-//     means. Nothing is fetched.
+//     context URL or an inline context definition, at the top level or in an
+//     embedded document (a credential inside a presentation), is refused
+//     (ErrContext) before the JSON-LD processor sees it, so @vocab swaps and
+//     term redefinitions cannot change what a signature means. Nothing is
+//     fetched.
 //   - Safe mode: a property, type or id that does not expand to an absolute
 //     IRI is refused (ErrUndefinedTerm) rather than silently dropped from
 //     the signed data, as jsonld.js does in safe mode.
@@ -58,6 +59,9 @@
 //     purpose, so a method not listed under that relationship fails. The
 //     verification method's DID must be the document's issuer (holder for
 //     authentication) unless Config.SkipIssuerMatch. Expired proofs fail.
+//   - Verify checks the proofs on the document it is given: for a
+//     presentation, the presentation's proofs. Credentials embedded in it
+//     are verified by calling Verify on each.
 //   - eddsa-jcs-2022 does no JSON-LD processing (as specified), but its
 //     document's contexts are still checked against the Set.
 package dataintegrity

@@ -66,6 +66,9 @@ func (g *jsonGold) canonicalize(ctx context.Context, doc map[string]any) ([]byte
 	if err := checkContexts(doc, g.contexts); err != nil {
 		return nil, err
 	}
+	if path := nestedContextPath(doc, ""); path != "" {
+		return nil, fmt.Errorf("%w: the embedded document at %s has its own @context: json-gold expands such documents differently from jsonld.js, so RDFC proofs over them are not supported (use eddsa-jcs-2022, or verify the embedded credential on its own)", ErrJSONLD, truncate(path))
+	}
 	if err := checkNumbers(doc); err != nil {
 		return nil, err
 	}
@@ -208,6 +211,31 @@ func nestedContexts(v any, path string, set *ldcontext.Set) error {
 		}
 	}
 	return nil
+}
+
+// nestedContextPath finds an @context below the top level.
+func nestedContextPath(v any, path string) string {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if k == "@context" {
+				if path != "" {
+					return path
+				}
+				continue
+			}
+			if p := nestedContextPath(e, path+"."+k); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if p := nestedContextPath(e, path); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 // checkNumbers refuses numbers outside the range where JSON-LD processors

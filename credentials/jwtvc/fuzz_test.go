@@ -26,7 +26,7 @@ func FuzzVerify(f *testing.F) {
 		}
 		f.Add(vp)
 	}
-	f.Add(b64([]byte(`{"alg":"none","kid":"` + k.kid + `"}`)) + "." + b64([]byte(`{}`)) + ".")
+	f.Add(b64([]byte(`{"alg":"none","kid":"`+k.kid+`"}`)) + "." + b64([]byte(`{}`)) + ".")
 	f.Add(rawSign(f, `{"alg":"EdDSA","kid":"`+k.kid+`","kid":"x"}`, `{"a":{"b":[1,2,{"c":"\u0063"}]}}`, k))
 	f.Add(`{"payload":"e30","signatures":[]}`)
 	f.Add("a.b.c.d.e")

@@ -304,11 +304,11 @@ func TestSignPresentationRefusals(t *testing.T) {
 		vp   []byte
 		opts jwtvc.PresentOptions
 	}{
-		"no nonce":          {presentationFor(t, jwtvc.FormatVCJWT, k, "a.b.c"), jwtvc.PresentOptions{Audience: "a"}},
-		"no audience":       {presentationFor(t, jwtvc.FormatVCJWT, k, "a.b.c"), jwtvc.PresentOptions{Nonce: "n"}},
-		"holder is not kid": {presentationFor(t, jwtvc.FormatVCJWT, other, "a.b.c"), ok},
+		"no nonce":           {presentationFor(t, jwtvc.FormatVCJWT, k, "a.b.c"), jwtvc.PresentOptions{Audience: "a"}},
+		"no audience":        {presentationFor(t, jwtvc.FormatVCJWT, k, "a.b.c"), jwtvc.PresentOptions{Nonce: "n"}},
+		"holder is not kid":  {presentationFor(t, jwtvc.FormatVCJWT, other, "a.b.c"), ok},
 		"not a presentation": {credential2(k.did), ok},
-		"nonce member":      {[]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiablePresentation","nonce":"x"}`), ok},
+		"nonce member":       {[]byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":"VerifiablePresentation","nonce":"x"}`), ok},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := jwtvc.SignPresentation(ctx, tc.vp, k.signer, k.kid, tc.opts); err == nil {
@@ -383,8 +383,8 @@ func TestRefusals(t *testing.T) {
 	}
 	now := verifyOpts()
 	tests := []refusal{
-		{"alg none", b64([]byte(`{"alg":"none","typ":"vc+jwt","kid":"` + ed.kid + `"}`)) + "." + b64([]byte(cred)) + ".", now, jwtvc.ErrMalformed},
-		{"alg none with a signature", b64([]byte(`{"alg":"none","typ":"vc+jwt","kid":"` + ed.kid + `"}`)) + "." + b64([]byte(cred)) + "." + strings.Split(good, ".")[2], now, jwtvc.ErrMalformed},
+		{"alg none", b64([]byte(`{"alg":"none","typ":"vc+jwt","kid":"`+ed.kid+`"}`)) + "." + b64([]byte(cred)) + ".", now, jwtvc.ErrMalformed},
+		{"alg none with a signature", b64([]byte(`{"alg":"none","typ":"vc+jwt","kid":"`+ed.kid+`"}`)) + "." + b64([]byte(cred)) + "." + strings.Split(good, ".")[2], now, jwtvc.ErrMalformed},
 		{"alg None", rawSign(t, hdr("None", ed.kid, ""), cred, ed), now, jwtvc.ErrMalformed},
 		{"HS256 keyed with the public key", hs256, now, jwtvc.ErrMalformed},
 		{"RS256", rawSign(t, hdr("RS256", ed.kid, ""), cred, ed), now, jwtvc.ErrMalformed},

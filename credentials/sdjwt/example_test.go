@@ -55,7 +55,7 @@ func exampleSDJWT() string {
 
 func ExampleIssue() {
 	sd := exampleSDJWT()
-	fmt.Println(len(bytes.Split([]byte(sd), []byte("~"))) - 2, "disclosures")
+	fmt.Println(len(bytes.Split([]byte(sd), []byte("~")))-2, "disclosures")
 	// Output: 4 disclosures
 }
 

@@ -1,0 +1,204 @@
+package dataintegrity_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chainid/chainid/credentials/dataintegrity"
+)
+
+// interopDir is the npm project holding the peers and the di-*.mjs scripts.
+var interopDir = filepath.Join("..", "..", "interop")
+
+// nodePeers returns the node binary, skipping the test when node or the
+// peers are missing, unless CHAINID_INTEROP=1 demands them.
+func nodePeers(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	_, modErr := os.Stat(filepath.Join(interopDir, "node_modules", "@digitalbazaar", "vc"))
+	if err == nil && modErr == nil {
+		return node
+	}
+	if os.Getenv("CHAINID_INTEROP") == "1" {
+		t.Fatalf("CHAINID_INTEROP=1 but the npm peers are not runnable (node: %v; node_modules: %v); run npm ci in interop/", err, modErr)
+	}
+	t.Skipf("npm peers not available (node: %v; node_modules: %v); set CHAINID_INTEROP=1 to make this a failure", err, modErr)
+	return ""
+}
+
+func runNode(t *testing.T, node, script string, in any, out any) {
+	t.Helper()
+	body, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, script)
+	cmd.Dir = interopDir
+	cmd.Stdin = bytes.NewReader(body)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node %s: %v\n%s", script, err, stderr.Bytes())
+	}
+	if err := json.Unmarshal(stdout, out); err != nil {
+		t.Fatalf("%s output: %v\n%s", script, err, stdout)
+	}
+}
+
+type peerResult struct {
+	Verified bool   `json:"verified"`
+	Error    string `json:"error"`
+}
+
+// TestInteropPeerVerifiesOurs: @digitalbazaar/vc verifies our
+// eddsa-rdfc-2022 and ecdsa-rdfc-2019 credentials (did:key issuers), and our
+// signed presentation with challenge and domain; it refuses tampered ones.
+func TestInteropPeerVerifiesOurs(t *testing.T) {
+	node := nodePeers(t)
+	ctx := context.Background()
+	p := newProcessor(t, dataintegrity.Config{})
+	type tc struct {
+		name string
+		doc  json.RawMessage
+		want bool
+	}
+	var creds []tc
+	for _, s := range []dataintegrity.Cryptosuite{dataintegrity.EdDSARDFC2022, dataintegrity.ECDSARDFC2019} {
+		k := keyFor(t, s)
+		for name, doc := range map[string][]byte{
+			"v2": credential(k.DID),
+			"v1": credentialV1(k.DID),
+			"status": edit(t, credential(k.DID), func(m map[string]any) {
+				m["credentialStatus"] = map[string]any{
+					"id": "https://issuer.example/status/1#94567", "type": "BitstringStatusListEntry",
+					"statusPurpose": "revocation", "statusListIndex": "94567",
+					"statusListCredential": "https://issuer.example/status/1",
+				}
+			}),
+		} {
+			out, err := p.AddProof(ctx, doc, k.Signer, k.VM, s, dataintegrity.ProofOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			creds = append(creds, tc{string(s) + "/" + name, out, true})
+			tampered := edit(t, out, func(m map[string]any) { m["issuer"] = newEd25519(t).DID })
+			creds = append(creds, tc{string(s) + "/" + name + "/tampered", tampered, false})
+		}
+	}
+	holder := newEd25519(t)
+	// An RDFC proof over a presentation embedding a credential is refused
+	// (json-gold expands the embedded @context differently from jsonld.js);
+	// the presentation here carries none.
+	embedding := fmt.Sprintf(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":%q,"verifiableCredential":[%s]}`, holder.DID, creds[0].doc)
+	if _, err := p.AddProof(ctx, []byte(embedding), holder.Signer, holder.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{Purpose: dataintegrity.Authentication, Challenge: "c"}); !errors.Is(err, dataintegrity.ErrJSONLD) {
+		t.Errorf("presentation embedding a credential: %v, want ErrJSONLD", err)
+	}
+	vp := fmt.Sprintf(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":%q}`, holder.DID)
+	signedVP, err := p.AddProof(ctx, []byte(vp), holder.Signer, holder.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{
+		Purpose: dataintegrity.Authentication, Challenge: "c-42", Domain: "https://verifier.example",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type pres struct {
+		Presentation json.RawMessage `json:"presentation"`
+		Challenge    string          `json:"challenge"`
+		Domain       string          `json:"domain"`
+	}
+	in := struct {
+		Credentials   []json.RawMessage `json:"credentials"`
+		Presentations []pres            `json:"presentations"`
+	}{
+		Presentations: []pres{
+			{signedVP, "c-42", "https://verifier.example"},
+			{signedVP, "c-43", "https://verifier.example"},
+		},
+	}
+	for _, c := range creds {
+		in.Credentials = append(in.Credentials, c.doc)
+	}
+	var out struct {
+		Credentials   []peerResult `json:"credentials"`
+		Presentations []peerResult `json:"presentations"`
+	}
+	runNode(t, node, "di-verify.mjs", in, &out)
+	if len(out.Credentials) != len(creds) || len(out.Presentations) != 2 {
+		t.Fatalf("peer answered %d credentials, %d presentations", len(out.Credentials), len(out.Presentations))
+	}
+	for i, c := range creds {
+		t.Run(c.name, func(t *testing.T) {
+			if got := out.Credentials[i]; got.Verified != c.want {
+				t.Errorf("peer verified=%v (want %v): %s\n%s", got.Verified, c.want, got.Error, c.doc)
+			}
+		})
+	}
+	if !out.Presentations[0].Verified {
+		t.Errorf("peer refused our presentation: %s", out.Presentations[0].Error)
+	}
+	if out.Presentations[1].Verified {
+		t.Error("peer accepted our presentation for another challenge")
+	}
+}
+
+// TestInteropOursVerifiesPeer: credentials and a presentation issued by
+// @digitalbazaar/vc verify here; the wrong challenge or purpose does not.
+func TestInteropOursVerifiesPeer(t *testing.T) {
+	node := nodePeers(t)
+	ctx := context.Background()
+	p := newProcessor(t, dataintegrity.Config{})
+	var out struct {
+		Credentials                []json.RawMessage `json:"credentials"`
+		Presentation               json.RawMessage   `json:"presentation"`
+		PresentationWithCredential json.RawMessage   `json:"presentationWithCredential"`
+	}
+	runNode(t, node, "di-issue.mjs", map[string]any{"count": 2, "challenge": "c-7", "domain": "https://verifier.example"}, &out)
+	if len(out.Credentials) != 4 {
+		t.Fatalf("peer issued %d credentials", len(out.Credentials))
+	}
+	keys := newDIDKeys()
+	for i, c := range out.Credentials {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			res, err := p.Verify(ctx, c, keys, dataintegrity.VerifyOptions{})
+			if err != nil {
+				t.Fatalf("%v\n%s", err, c)
+			}
+			if !res.Verified() || res.Issuer == "" || res.Proofs[0].Controller != res.Issuer {
+				t.Errorf("result %+v", res)
+			}
+			tampered := edit(t, c, func(m map[string]any) { m["credentialSubject"].(map[string]any)["name"] = "Mallory" })
+			if _, err := p.Verify(ctx, tampered, keys, dataintegrity.VerifyOptions{}); !errors.Is(err, dataintegrity.ErrInvalidSignature) {
+				t.Errorf("tampered peer credential: %v", err)
+			}
+		})
+	}
+	t.Run("presentation", func(t *testing.T) {
+		good := dataintegrity.VerifyOptions{Purpose: dataintegrity.Authentication, Challenge: "c-7", Domain: "https://verifier.example"}
+		if _, err := p.Verify(ctx, out.Presentation, keys, good); err != nil {
+			t.Fatalf("%v\n%s", err, out.Presentation)
+		}
+		for _, o := range []dataintegrity.VerifyOptions{
+			{Purpose: dataintegrity.Authentication, Challenge: "c-8"},
+			{Purpose: dataintegrity.Authentication, Challenge: "c-7", Domain: "https://other.example"},
+			{},
+		} {
+			if _, err := p.Verify(ctx, out.Presentation, keys, o); !errors.Is(err, dataintegrity.ErrPurpose) {
+				t.Errorf("%+v: %v", o, err)
+			}
+		}
+		// Known limitation: refused, not mis-verified.
+		if _, err := p.Verify(ctx, out.PresentationWithCredential, keys, good); !errors.Is(err, dataintegrity.ErrJSONLD) {
+			t.Errorf("presentation embedding a credential: %v, want ErrJSONLD", err)
+		}
+	})
+}
