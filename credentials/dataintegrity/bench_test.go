@@ -2,6 +2,7 @@ package dataintegrity_test
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/chainid/chainid/credentials/dataintegrity"
@@ -40,5 +41,22 @@ func BenchmarkVerify(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkVerifyFixture verifies testdata/bench-credential.json, the
+// credential bench/di.mjs verifies with @digitalbazaar/vc.
+func BenchmarkVerifyFixture(b *testing.B) {
+	p := newProcessor(b, dataintegrity.Config{})
+	keys := newDIDKeys()
+	signed, err := os.ReadFile(benchFixture)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Verify(context.Background(), signed, keys, dataintegrity.VerifyOptions{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

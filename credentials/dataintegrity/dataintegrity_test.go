@@ -126,7 +126,7 @@ func TestPresentation(t *testing.T) {
 
 // onlyRel lists every key under one relationship only.
 type onlyRel struct {
-	rel string
+	rel  string
 	keys didKeys
 }
 

@@ -31,22 +31,60 @@ type jsonGold struct {
 }
 
 func newJSONGold(set *ldcontext.Set, maxBlank, maxAmbiguous int) *jsonGold {
-	return &jsonGold{contexts: set, maxBlank: maxBlank, maxAmbiguous: maxAmbiguous, loader: setLoader{set}}
+	return &jsonGold{contexts: set, maxBlank: maxBlank, maxAmbiguous: maxAmbiguous, loader: newSetLoader(set)}
 }
 
-// setLoader serves the Set's contexts and refuses every other URL.
-type setLoader struct{ set *ldcontext.Set }
+// setLoader serves the Set's contexts and refuses every other URL. Each
+// context is decoded once; every load hands json-gold a fresh copy, so
+// nothing the processor does to a document can leak into the next use.
+type setLoader struct {
+	set    *ldcontext.Set
+	parsed map[string]any
+}
+
+func newSetLoader(set *ldcontext.Set) setLoader {
+	l := setLoader{set: set, parsed: map[string]any{}}
+	for _, u := range set.URLs() {
+		raw, err := set.Document(u)
+		if err != nil {
+			continue
+		}
+		var doc any
+		if json.Unmarshal(raw, &doc) == nil {
+			l.parsed[u] = doc
+		}
+	}
+	return l
+}
 
 func (l setLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
-	raw, err := l.set.Document(u)
-	if err != nil {
+	doc, ok := l.parsed[u]
+	if !ok {
+		_, err := l.set.Document(u)
+		if err == nil {
+			err = fmt.Errorf("context %s is not valid JSON", truncate(u))
+		}
 		return nil, err
 	}
-	var doc any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("context %s: %w", u, err)
+	return &ld.RemoteDocument{DocumentURL: u, Document: deepCopy(doc)}, nil
+}
+
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = deepCopy(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(t))
+		for i, e := range t {
+			l[i] = deepCopy(e)
+		}
+		return l
 	}
-	return &ld.RemoteDocument{DocumentURL: u, Document: doc}, nil
+	return v
 }
 
 func (g *jsonGold) options() *ld.JsonLdOptions {

@@ -13,15 +13,24 @@
 // the key id used. Presentations return the credentials they carry
 // unverified, for the caller to verify one by one.
 //
-// All JOSE work (parsing, header model, compact serialization, the EdDSA and
-// ES256 signature algorithms) is done by github.com/lestrrat-go/jwx/v2.
-// jwx/v2 only implements ES256K when built with the jwx_es256k tag, so this
-// package carries its own ES256K [jws.Signer] and [jws.Verifier] over
-// github.com/decred/dcrd/dcrec/secp256k1/v4 and hands them to jwx's message
-// API (jws.Signature.Sign, and Verify on the parsed message's signing input)
-// instead of registering them with jws.RegisterSigner/RegisterVerifier: the
-// registries are process-wide, and writing to them would change what every
-// other jwx user in the program accepts. No build tag is needed.
+// JOSE is done with github.com/lestrrat-go/jwx/v2: signing goes through
+// its message API (jws.Headers, jws.Signature.Sign, which also writes the
+// compact serialization), verification splits with jws.SplitCompact and
+// checks signatures with jwx's jws.Verifier for EdDSA and ES256. Two parts
+// are this package's own:
+//   - ES256K. jwx/v2 implements it only when built with the jwx_es256k tag,
+//     so the package carries an ES256K [jws.Signer] and [jws.Verifier] over
+//     github.com/decred/dcrd/dcrec/secp256k1/v4 and hands them to the same
+//     message API, instead of registering them with
+//     jws.RegisterSigner/RegisterVerifier: those registries are
+//     process-wide, and writing to them would change what every other jwx
+//     user in the program accepts. No build tag is needed.
+//   - Reading the protected header on verification. jws.Parse decodes the
+//     header parameter by parameter through a json.Decoder (about 10 µs per
+//     token, as much as everything else Verify does besides the signature),
+//     keeps the last of duplicate parameters and decodes base64 leniently;
+//     the header is instead read with the package's duplicate-refusing
+//     scanner from strict base64url.
 //
 // # Security considerations
 //
