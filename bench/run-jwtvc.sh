@@ -13,12 +13,15 @@
 #     jwt_vc_json. The target is at most 1.3.
 #
 # The sides take turns for ROUNDS rounds and each keeps its best, so load from
-# other processes skews the ratios less.
+# other processes skews the ratios less; the verify/raw ratios come from
+# SAMPLES short runs per round in which the benchmarks take turns.
 #
 # usage: bench/run-jwtvc.sh            (from anywhere in the repository)
 # env:   BENCHTIME     go -benchtime per benchmark and round (default 1s)
 #        NODE_SECONDS  node seconds per algorithm and round (default 2)
 #        ROUNDS        rounds (default 3)
+#        SAMPLES       verify/raw samples per algorithm and round (default 5)
+#        SAMPLE_N      -benchtime of one sample (default 300x)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +29,8 @@ cd "$root"
 benchtime="${BENCHTIME:-1s}"
 node_seconds="${NODE_SECONDS:-2}"
 rounds="${ROUNDS:-3}"
+samples="${SAMPLES:-5}"
+sample_n="${SAMPLE_N:-300x}"
 
 command -v node >/dev/null || { echo "run-jwtvc: node is not installed" >&2; exit 1; }
 if [[ ! -d bench/node_modules/did-jwt-vc ]]; then
@@ -40,6 +45,8 @@ go test -c -o "$tmp/jwtvc.test" ./credentials/jwtvc
 # higher keeps the larger of two rates.
 lower() { awk -v a="${1:-}" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
 higher() { awk -v a="${1:-0}" -v b="$2" 'BEGIN { print (b > a) ? b : a }'; }
+# pattern anchors each level of a benchmark name for -test.bench.
+pattern() { sed -E 's#([^/]+)#^\1$#g' <<<"$1"; }
 # ns prints the ns/op of benchmark $1 in output $2.
 ns() { awk -v t="$1" '$1 == t || index($1, t "-") == 1 { print $3 }' <<<"$2"; }
 
@@ -47,18 +54,27 @@ declare -A didkey verify verify11 raw theirs
 algs=(EdDSA ES256 ES256K)
 for ((r = 1; r <= rounds; r++)); do
   for alg in "${algs[@]}"; do
-    for pair in "didkey BenchmarkVerifyDIDKey/jwt_vc_json/$alg" "verify BenchmarkVerify/$alg" \
-      "verify11 BenchmarkVerify/jwt_vc_json/$alg" "raw BenchmarkRawVerify/$alg"; do
-      read -r var name <<<"$pair"
-      # One anchored pattern per level of the benchmark name.
-      pattern="$(sed -E 's#([^/]+)#^\1$#g' <<<"$name")"
-      out="$(cd credentials/jwtvc && "$tmp/jwtvc.test" -test.run=NONE -test.benchtime="$benchtime" -test.count=1 \
-        -test.bench="$pattern")"
-      v="$(ns "$name" "$out")"
-      [[ -n "$v" ]] || { echo "run-jwtvc: no Go result for $name:" >&2; echo "$out" >&2; exit 1; }
-      declare -n slot="$var"
-      slot[$alg]="$(lower "${slot[$alg]:-}" "$v")"
-      unset -n slot
+    # Throughput against the peer: one benchmark run per round.
+    name="BenchmarkVerifyDIDKey/jwt_vc_json/$alg"
+    out="$(cd credentials/jwtvc && "$tmp/jwtvc.test" -test.run=NONE -test.benchtime="$benchtime" -test.count=1 \
+      -test.bench="$(pattern "$name")")"
+    v="$(ns "$name" "$out")"
+    [[ -n "$v" ]] || { echo "run-jwtvc: no Go result for $name:" >&2; echo "$out" >&2; exit 1; }
+    didkey[$alg]="$(lower "${didkey[$alg]:-}" "$v")"
+
+    # verify/raw: short runs of the three benchmarks taking turns, the
+    # fastest of each kept, so that both sides of a ratio see the same load.
+    for ((s = 1; s <= samples; s++)); do
+      for pair in "verify BenchmarkVerify/$alg" "verify11 BenchmarkVerify/jwt_vc_json/$alg" "raw BenchmarkRawVerify/$alg"; do
+        read -r var name <<<"$pair"
+        out="$(cd credentials/jwtvc && "$tmp/jwtvc.test" -test.run=NONE -test.benchtime="$sample_n" -test.count=1 \
+          -test.bench="$(pattern "$name")")"
+        v="$(ns "$name" "$out")"
+        [[ -n "$v" ]] || { echo "run-jwtvc: no Go result for $name:" >&2; echo "$out" >&2; exit 1; }
+        declare -n slot="$var"
+        slot[$alg]="$(lower "${slot[$alg]:-}" "$v")"
+        unset -n slot
+      done
     done
 
     out="$(cd bench && node jwtvc.mjs "$node_seconds" "$alg")"
