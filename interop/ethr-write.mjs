@@ -23,7 +23,8 @@
 // an identity's first change under go-ethereum 1.17's dev chain rules).
 //
 // stdout: {"receipts": [{"op", "signed", "blockNumber", "txHash", "status",
-//          "gasUsed"}]}
+//          "gasUsed"}], "rebroadcasts": N}
+// (N counts transactions sent again after 3 s without a receipt.)
 // A failed operation, or one without a receipt within "opTimeoutMs" (default
 // 30000), ends the script with exit status 1.
 
@@ -128,6 +129,7 @@ async function main() {
   });
   const receipts = [];
   const opTimeoutMs = input.opTimeoutMs ?? 30000;
+  let rebroadcasts = 0;
   for (const [i, op] of input.ops.entries()) {
     let receipt;
     let timer;
@@ -135,7 +137,23 @@ async function main() {
       const timeout = new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no receipt within ${opTimeoutMs} ms`)), opTimeoutMs);
       });
-      receipt = await Promise.race([apply(input, provider, op), timeout]);
+      // If the transaction has no receipt after a few seconds, send it again: under heavy load
+      // the dev chain's pool has been seen to lose a transaction of a freshly funded sender
+      // (the head stayed put and the wait never ended). Re-sending a mined or pooled
+      // transaction is refused harmlessly ("already known", "nonce too low").
+      const sentBefore = sent.length;
+      const rebroadcast = setInterval(() => {
+        const raw = sent.length > sentBefore ? sent.at(-1) : undefined;
+        if (!raw) return;
+        rebroadcasts++;
+        process.stderr.write(`op ${i}: no receipt yet; sending the transaction again\n`);
+        provider.send('eth_sendRawTransaction', [raw]).catch(() => {});
+      }, 3000);
+      try {
+        receipt = await Promise.race([apply(input, provider, op), timeout]);
+      } finally {
+        clearInterval(rebroadcast);
+      }
     } catch (e) {
       const gas = e?.receipt ? ` (gas used ${e.receipt.gasUsed} of ${e.transaction?.gasLimit ?? '?'})` : '';
       process.stderr.write(`last JSON-RPC results:\n${recent.join('\n')}\n`);
@@ -163,7 +181,7 @@ async function main() {
   }
   provider.destroy();
   // Exit only once stdout is flushed: writes to a pipe are asynchronous.
-  await new Promise((resolve) => process.stdout.write(JSON.stringify({receipts}) + '\n', resolve));
+  await new Promise((resolve) => process.stdout.write(JSON.stringify({receipts, rebroadcasts}) + '\n', resolve));
 }
 
 main().then(

@@ -12,6 +12,8 @@ import (
 //   - resolver_cache, version 1: an 8-byte big-endian expiry in Unix
 //     nanoseconds followed by the cached bytes as they were given.
 //   - status_lists, version 1: see statuslist.go.
+//   - issuers, issuer_schemas, issued_credentials, api_keys, version 1:
+//     JSON; see issuer.go.
 //
 // A migration that changes an encoding writes a new version byte; readers
 // refuse versions they do not know.

@@ -38,7 +38,8 @@ type writeReceipt struct {
 func referenceWrite(t testing.TB, p peer, c chainInfo, identity string, ownerKey, relayerKey string, ops []writeOp) []uint64 {
 	t.Helper()
 	var out struct {
-		Receipts []writeReceipt `json:"receipts"`
+		Receipts     []writeReceipt `json:"receipts"`
+		Rebroadcasts int            `json:"rebroadcasts"`
 	}
 	p.run(t, "ethr-write.mjs", map[string]any{
 		"rpcUrl": c.rpcURL, "chainId": c.chainID.Uint64(), "registry": c.registry.Hex(), "name": networkName,
@@ -46,6 +47,9 @@ func referenceWrite(t testing.TB, p peer, c chainInfo, identity string, ownerKey
 	}, &out)
 	if len(out.Receipts) != len(ops) {
 		t.Fatalf("ethr-write.mjs returned %d receipts for %d operations", len(out.Receipts), len(ops))
+	}
+	if out.Rebroadcasts > 0 {
+		t.Logf("ethr-write.mjs sent a transaction again %d times (no receipt within 3 s)", out.Rebroadcasts)
 	}
 	blocks := make([]uint64, len(ops))
 	for i, r := range out.Receipts {
