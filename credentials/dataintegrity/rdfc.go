@@ -427,8 +427,7 @@ func (g *jsonGold) boundWork(ds *ld.RDFDataset) error {
 	// together with the ambiguous nodes they share statements with: the
 	// work grows with the factorial of each connected group of them.
 	parent := map[string]string{}
-	var find func(string) string
-	find = func(x string) string {
+	find := func(x string) string {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]

@@ -71,6 +71,8 @@ type offerRecord struct {
 	// kept so a second redemption can revoke it.
 	Redeemed bool   `json:"redeemed,omitempty"`
 	TokenKey string `json:"token_key,omitempty"`
+	// Replayed records a second redemption: the token is revoked.
+	Replayed bool `json:"replayed,omitempty"`
 }
 
 // tokenRecord is an access token's grant.

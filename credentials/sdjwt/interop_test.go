@@ -81,8 +81,10 @@ func privateJWK(t testing.TB, s crypto.Signer) map[string]any {
 	case ed25519.PrivateKey:
 		m["d"] = b64(k.Seed())
 	case *ecdsa.PrivateKey:
-		d := make([]byte, 32)
-		k.D.FillBytes(d)
+		d, err := k.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
 		m["d"] = b64(d)
 	case *secpSigner:
 		m["d"] = b64(k.priv.Serialize())

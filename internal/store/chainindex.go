@@ -200,9 +200,9 @@ func (s *Store) ChainIndexBlocks(ctx context.Context, chainID *big.Int, registry
 		var k, v []byte
 		if maxNumber == ^uint64(0) {
 			// Position after the last key of this chain.
-			k, v = c.Seek(append(bytes.Clone(ck), bytes.Repeat([]byte{0xff}, positionLen)...))
+			k, _ = c.Seek(append(bytes.Clone(ck), bytes.Repeat([]byte{0xff}, positionLen)...))
 		} else {
-			k, v = c.Seek(appendPosition(bytes.Clone(ck), maxNumber+1, 0, 0))
+			k, _ = c.Seek(appendPosition(bytes.Clone(ck), maxNumber+1, 0, 0))
 		}
 		if k == nil {
 			k, v = c.Last()
