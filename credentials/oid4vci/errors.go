@@ -38,9 +38,6 @@ const (
 	// CodeUnknownCredentialConfiguration: the credential_configuration_id is
 	// not in the issuer metadata.
 	CodeUnknownCredentialConfiguration ErrorCode = "unknown_credential_configuration"
-	// CodeUnknownCredentialIdentifier: a credential_identifier was sent; this
-	// issuer never hands them out.
-	CodeUnknownCredentialIdentifier ErrorCode = "unknown_credential_identifier"
 	// CodeInvalidProof: proofs missing, malformed, unverifiable, or without
 	// a nonce.
 	CodeInvalidProof ErrorCode = "invalid_proof"

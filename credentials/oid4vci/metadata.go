@@ -3,6 +3,7 @@ package oid4vci
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -154,7 +155,7 @@ func (s *Service) Metadata() *IssuerMetadata {
 		CredentialIssuer:                  s.cfg.CredentialIssuer,
 		CredentialEndpoint:                s.cfg.CredentialEndpoint,
 		NonceEndpoint:                     s.cfg.NonceEndpoint,
-		Display:                           append([]Display(nil), s.cfg.Display...),
+		Display:                           slices.Clone(s.cfg.Display),
 		CredentialConfigurationsSupported: make(map[string]CredentialConfiguration, len(s.configs)),
 	}
 	if s.cfg.BatchSize > 1 {
@@ -180,24 +181,24 @@ func (s *Service) AuthorizationServerMetadata() *AuthorizationServerMetadata {
 
 func (c CredentialConfiguration) clone() CredentialConfiguration {
 	out := c
-	out.CredentialSigningAlgValuesSupported = append([]string(nil), c.CredentialSigningAlgValuesSupported...)
-	out.CryptographicBindingMethodsSupported = append([]string(nil), c.CryptographicBindingMethodsSupported...)
+	out.CredentialSigningAlgValuesSupported = slices.Clone(c.CredentialSigningAlgValuesSupported)
+	out.CryptographicBindingMethodsSupported = slices.Clone(c.CryptographicBindingMethodsSupported)
 	if c.ProofTypesSupported != nil {
 		out.ProofTypesSupported = make(map[string]ProofType, len(c.ProofTypesSupported))
 		for k, v := range c.ProofTypesSupported {
-			out.ProofTypesSupported[k] = ProofType{ProofSigningAlgValuesSupported: append([]string(nil), v.ProofSigningAlgValuesSupported...)}
+			out.ProofTypesSupported[k] = ProofType{ProofSigningAlgValuesSupported: slices.Clone(v.ProofSigningAlgValuesSupported)}
 		}
 	}
 	if c.CredentialDefinition != nil {
-		out.CredentialDefinition = &CredentialDefinition{Type: append([]string(nil), c.CredentialDefinition.Type...)}
+		out.CredentialDefinition = &CredentialDefinition{Type: slices.Clone(c.CredentialDefinition.Type)}
 	}
 	if c.CredentialMetadata != nil {
 		cm := *c.CredentialMetadata
-		cm.Display = append([]CredentialDisplay(nil), cm.Display...)
+		cm.Display = slices.Clone(cm.Display)
 		cm.Claims = make([]ClaimDescription, len(c.CredentialMetadata.Claims))
 		for i, cl := range c.CredentialMetadata.Claims {
-			cl.Path = append([]any(nil), cl.Path...)
-			cl.Display = append([]ClaimDisplay(nil), cl.Display...)
+			cl.Path = slices.Clone(cl.Path)
+			cl.Display = slices.Clone(cl.Display)
 			cm.Claims[i] = cl
 		}
 		if len(cm.Claims) == 0 {

@@ -12,6 +12,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/chainid/chainid/did/jwk"
+	"github.com/chainid/chainid/did/key"
 )
 
 // Protocol identifiers.
@@ -151,9 +154,12 @@ type Service struct {
 	// proofAlgs and bindings are per configuration, precomputed.
 	proofAlgs map[string][]string
 	bindings  map[string][]string
-	now       func() time.Time
-	rand      io.Reader
-	log       *slog.Logger
+	// didKey and didJWK resolve kid DID URLs when no KeyResolver is set.
+	didKey *key.Resolver
+	didJWK *jwk.Resolver
+	now    func() time.Time
+	rand   io.Reader
+	log    *slog.Logger
 }
 
 // New returns a Service storing its records in store and issuing through
@@ -162,7 +168,10 @@ func New(store Store, issuer Issuer, cfg Config) (*Service, error) {
 	if store == nil || issuer == nil {
 		return nil, errors.New("new oid4vci service: store and issuer are required")
 	}
-	s := &Service{store: store, issuer: issuer, now: cfg.Now, rand: cfg.Rand, log: cfg.Logger}
+	s := &Service{
+		store: store, issuer: issuer, now: cfg.Now, rand: cfg.Rand, log: cfg.Logger,
+		didKey: key.NewResolver(key.Config{SkipKeyAgreementDerivation: true}), didJWK: jwk.NewResolver(jwk.Config{}),
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -172,6 +172,7 @@ func migrations() []migration {
 		{name: "create chain index buckets", up: migrateChainIndex},
 		{name: "create status list bucket", up: migrateStatusLists},
 		{name: "create issuer, schema, issued-credential and API key buckets", up: migrateIssuers},
+		{name: "create oid4vci buckets", up: migrateOID4VCI},
 	}
 }
 
