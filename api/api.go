@@ -113,6 +113,22 @@ type Config struct {
 	// Chains backs /v1/chain/status and /v1/chain/deploy; nil makes them
 	// answer 501 (after authentication).
 	Chains Chains
+	// Credentials backs POST /v1/credentials, the status routes and the
+	// VC-API issuer endpoints; Schemas backs /v1/schemas; Issuers backs
+	// /v1/issuers. nil makes them answer 501 (after authentication).
+	Credentials Credentials
+	Schemas     Schemas
+	Issuers     Issuers
+	// APIKeys checks the issuer-admin API keys the issuer routes accept
+	// besides the admin token, and backs POST /v1/admin/apikeys. nil
+	// admits the admin token only.
+	APIKeys APIKeys
+	// Verifier backs the open VC-API verifier endpoints; nil makes them
+	// answer 501.
+	Verifier Verifier
+	// Publisher serves status list credentials and schema contexts; nil
+	// makes those routes answer 501.
+	Publisher Publisher
 }
 
 // server holds the dependencies the handlers close over.
@@ -130,6 +146,12 @@ type server struct {
 	keys        Keys
 	dids        DIDs
 	chains      Chains
+	credentials Credentials
+	schemas     Schemas
+	issuers     Issuers
+	apiKeys     APIKeys
+	verifier    Verifier
+	publisher   Publisher
 	validate    *validator.Validate
 	metrics     *metrics
 	openapi     []byte
@@ -175,6 +197,13 @@ func newServer(cfg Config) (*server, error) {
 		keys:      cfg.Keys,
 		dids:      cfg.DIDs,
 		chains:    cfg.Chains,
+
+		credentials: cfg.Credentials,
+		schemas:     cfg.Schemas,
+		issuers:     cfg.Issuers,
+		apiKeys:     cfg.APIKeys,
+		verifier:    cfg.Verifier,
+		publisher:   cfg.Publisher,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
+	"github.com/chainid/chainid/credentials/issuer"
+	"github.com/chainid/chainid/credentials/status"
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/resolver"
 )
@@ -47,6 +50,9 @@ const (
 	kindNotOwner
 	kindInsufficientFunds
 	kindReverted
+	kindConflict
+	kindInvalidCredential
+	kindCredentialNotFound
 )
 
 // info returns the slug (the problem type is problemTypePrefix+slug), the
@@ -93,6 +99,12 @@ func (k kind) info() (slug, title string, status int) {
 		return "insufficient-funds", "Insufficient funds", http.StatusPaymentRequired
 	case kindReverted:
 		return "reverted", "Transaction reverted", http.StatusUnprocessableEntity
+	case kindConflict:
+		return "conflict", "Conflict with stored state", http.StatusConflict
+	case kindInvalidCredential:
+		return "invalid-credential", "Invalid credential", http.StatusUnprocessableEntity
+	case kindCredentialNotFound:
+		return "credential-not-found", "Credential not found", http.StatusNotFound
 	default:
 		return "internal", "Internal server error", http.StatusInternalServerError
 	}
@@ -193,6 +205,58 @@ func classify(err error) *apiError {
 		return &apiError{kind: kindUnavailable, err: err, detail: "the request was canceled"}
 	}
 	return &apiError{kind: kindInternal, err: err, detail: "an internal error occurred"}
+}
+
+// credentialsError classifies a failure of the issuer, schema, verifier and
+// publisher interfaces. Client errors show the cause's text, which names
+// the issuer, schema, format or field at fault; subject validation errors
+// list each field (as "subject/<pointer>"); server errors get fixed
+// details and are only logged.
+func credentialsError(op string, err error) error {
+	wrapped := fmt.Errorf("%s: %w", op, err)
+	var se *issuer.SubjectError
+	switch {
+	case errors.As(err, &se):
+		fields := make([]fieldError, 0, len(se.Fields))
+		for _, f := range se.Fields {
+			fields = append(fields, fieldError{Field: "subject" + f.Path, Message: f.Message})
+		}
+		return &apiError{kind: kindValidation, err: wrapped, fields: fields,
+			detail: "the credential subject does not match schema " + se.Schema}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return wrapped
+	case errors.Is(err, issuer.ErrCredentialNotFound):
+		return &apiError{kind: kindCredentialNotFound, err: wrapped, detail: err.Error()}
+	case errors.Is(err, issuer.ErrConflict):
+		return &apiError{kind: kindConflict, err: wrapped, detail: err.Error()}
+	case errors.Is(err, issuer.ErrInvalidCredential):
+		return &apiError{kind: kindInvalidCredential, err: wrapped, detail: err.Error()}
+	case errors.Is(err, issuer.ErrUnknownIssuer), errors.Is(err, issuer.ErrUnknownSchema),
+		errors.Is(err, issuer.ErrUnsupportedFormat), errors.Is(err, issuer.ErrInvalidRequest):
+		return &apiError{kind: kindInvalidRequest, err: wrapped, detail: err.Error()}
+	case errors.Is(err, status.ErrUnknownEntry), errors.Is(err, issuer.ErrForeignStatus):
+		return &apiError{kind: kindNotFound, err: wrapped, detail: "no such status list"}
+	}
+	return didsError(op, err)
+}
+
+// verifyError classifies a Verifier failure: input that is no credential
+// or presentation is a bad request (400), as VC-API's verifier endpoints
+// specify; verification failures are not errors but results.
+func verifyError(op string, err error) error {
+	if errors.Is(err, issuer.ErrInvalidCredential) {
+		return &apiError{kind: kindInvalidRequest, err: fmt.Errorf("%s: %w", op, err), detail: err.Error()}
+	}
+	return credentialsError(op, err)
+}
+
+// publishError classifies a Publisher failure: an unknown issuer, list or
+// context is a missing document (404).
+func publishError(op string, err error) error {
+	if errors.Is(err, issuer.ErrUnknownIssuer) || errors.Is(err, issuer.ErrUnknownSchema) || errors.Is(err, status.ErrUnknownEntry) {
+		return &apiError{kind: kindNotFound, err: fmt.Errorf("%s: %w", op, err), detail: "no such document"}
+	}
+	return credentialsError(op, err)
 }
 
 // classifyResolution maps a DID Resolution error code. Only syntax errors

@@ -41,6 +41,23 @@ func (s *server) routes() []route {
 		{http.MethodPost, "/v1/dids/{did}/operations", s.requireAdmin(s.handleDIDOperation())},
 		{http.MethodGet, "/v1/chain/status", s.requireAdmin(s.handleChainStatus())},
 		{http.MethodPost, "/v1/chain/deploy", s.requireAdmin(s.handleDeployRegistry())},
+		{http.MethodPost, "/v1/admin/apikeys", s.requireAdmin(s.handleCreateAPIKey())},
+		{http.MethodPost, "/v1/credentials", s.requireIssuerKey(s.handleIssue())},
+		{http.MethodPost, "/v1/credentials/{id}/revoke", s.requireIssuerKey(s.handleSetStatus("revocation", true))},
+		{http.MethodPost, "/v1/credentials/{id}/suspend", s.requireIssuerKey(s.handleSetStatus("suspension", true))},
+		{http.MethodPost, "/v1/credentials/{id}/reinstate", s.requireIssuerKey(s.handleSetStatus("suspension", false))},
+		{http.MethodPost, "/v1/schemas", s.requireIssuerKey(s.handleAddSchema())},
+		{http.MethodGet, "/v1/schemas", s.requireIssuerKey(s.handleListSchemas())},
+		{http.MethodPost, "/v1/issuers", s.requireIssuerKey(s.handleAddIssuer())},
+		{http.MethodGet, "/v1/issuers", s.requireIssuerKey(s.handleListIssuers())},
+		{http.MethodPost, "/credentials/issue", s.requireIssuerKey(s.handleVCAPIIssue())},
+		{http.MethodPost, "/credentials/status", s.requireIssuerKey(s.handleVCAPIStatus())},
+		{http.MethodPost, "/credentials/verify", s.handleVerifyCredential()},
+		{http.MethodOptions, "/credentials/verify", s.handlePreflight()},
+		{http.MethodPost, "/presentations/verify", s.handleVerifyPresentation()},
+		{http.MethodOptions, "/presentations/verify", s.handlePreflight()},
+		{http.MethodGet, "/status/{issuer}/{purpose}/{seq}", s.handleStatusList()},
+		{http.MethodGet, "/contexts/{name}", s.handleSchemaContext()},
 	}
 }
 

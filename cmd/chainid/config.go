@@ -54,6 +54,11 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// JSON selects machine-readable output for CLI commands. Flag --json.
 	JSON bool
+	// DefaultIssuer makes serve create the default issuer (a did:ethr
+	// with Ed25519 and P-256 assertion keys) at first start. Flag
+	// --no-default-issuer (env CHAINID_NO_DEFAULT_ISSUER=1) turns it off;
+	// the zero Config creates none.
+	DefaultIssuer bool
 
 	// ChainRPC is the JSON-RPC URL (http, https, ws or wss) of a node of
 	// the chain that holds the did:ethr registry. With neither it nor

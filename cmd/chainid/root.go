@@ -37,6 +37,10 @@ func newRootCommand(ctx context.Context, getenv func(string) string, stdin io.Re
 		newDIDCommand(&cfg, stdout),
 		newChainCommand(&cfg, stdout),
 		newVersionCommand(&cfg, stdout),
+		newVCCommand(&cfg, stdout, stderr),
+		newSchemaCommand(&cfg, stdout),
+		newIssuerCommand(&cfg, stdout),
+		newAPIKeyCommand(&cfg, stdout),
 	)
 	return root
 }

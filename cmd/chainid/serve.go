@@ -43,6 +43,13 @@ func newServeCommand(cfg *Config, getenv func(string) string, stderr io.Writer) 
 	if err := bindServeFlags(cmd.Flags(), cfg, getenv); err != nil {
 		cmd.RunE = func(*cobra.Command, []string) error { return err }
 	}
+	noDefault := cmd.Flags().Bool("no-default-issuer", getenv("CHAINID_NO_DEFAULT_ISSUER") == "1" || getenv("CHAINID_NO_DEFAULT_ISSUER") == "true",
+		"do not create the default issuer at first start (env CHAINID_NO_DEFAULT_ISSUER=1)")
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		cfg.DefaultIssuer = !*noDefault
+		return run(c, args)
+	}
 	return cmd
 }
 
@@ -95,6 +102,17 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 	if publicURL == "" {
 		publicURL = localURL
 	}
+	svc.publicURL = publicURL
+	if cfg.DefaultIssuer {
+		info, created, err := svc.ensureDefaultIssuer(ctx)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("create the default issuer (start with --no-default-issuer to skip it): %w", err)
+		}
+		if created {
+			logger.InfoContext(ctx, "default issuer created", "did", info.DID)
+		}
+	}
 
 	handler, err := api.New(api.Config{
 		Logger:     logger,
@@ -106,7 +124,14 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		DIDs:       svc,
 		Chains:     svc,
 		AdminToken: token,
-		Ready:      svc.store.Ping,
+
+		Credentials: svc,
+		Schemas:     svc,
+		Issuers:     svc,
+		APIKeys:     svc,
+		Verifier:    svc,
+		Publisher:   svc,
+		Ready:       svc.store.Ping,
 	})
 	if err != nil {
 		ln.Close()

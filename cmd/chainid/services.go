@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chainid/chainid/api"
+	"github.com/chainid/chainid/credentials/issuer"
 	"github.com/chainid/chainid/did"
 	didjwk "github.com/chainid/chainid/did/jwk"
 	didkey "github.com/chainid/chainid/did/key"
@@ -29,6 +30,10 @@ type services struct {
 	store    *store.Store
 	keys     *keystore.Keystore
 	resolver *resolver.Resolver
+	issuer   *issuer.Service
+	verifier *issuer.Verifier
+	// publicURL is the running server's public URL ("" outside serve).
+	publicURL string
 
 	// chainListen is the dev chain's JSON-RPC address.
 	chainListen string
@@ -82,6 +87,10 @@ func openServices(ctx context.Context, cfg *Config, logger *slog.Logger, openTim
 		return nil, err
 	}
 	svc.resolver = res
+	if err := newIssuerServices(svc); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return svc, nil
 }
 

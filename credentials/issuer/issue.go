@@ -137,7 +137,7 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Issued, error) {
 	}
 
 	c := &credentials.Credential{
-		Context:           did.Contexts(credentials.ContextV2, contextURL(iss, sch.ID())),
+		Context:           did.Contexts(credentials.ContextV2, ContextURL(iss, sch.ID())),
 		ID:                id,
 		Type:              did.StringOrSet{Values: []string{credentials.TypeCredential}, Array: true},
 		Issuer:            credentials.Entity{ID: iss.DID},
@@ -235,7 +235,7 @@ func (s *Service) IssueCredential(ctx context.Context, raw json.RawMessage, form
 			}
 		}
 		schemaID = sch.ID()
-		if u := contextURL(iss, schemaID); !slices.ContainsFunc(c.Context.Entries, func(e did.ContextEntry) bool { return e.URI == u }) {
+		if u := ContextURL(iss, schemaID); !slices.ContainsFunc(c.Context.Entries, func(e did.ContextEntry) bool { return e.URI == u }) {
 			c.Context.Entries = append(c.Context.Entries, did.ContextEntry{URI: u})
 		}
 	}
@@ -484,9 +484,7 @@ func (s *Service) secure(ctx context.Context, iss store.IssuerRecord, c *credent
 func asV1(c *credentials.Credential) *credentials.Credential {
 	v1 := *c
 	v1.Context = did.Contexts(credentials.ContextV1)
-	for _, e := range c.Context.Entries[1:] {
-		v1.Context.Entries = append(v1.Context.Entries, e)
-	}
+	v1.Context.Entries = append(v1.Context.Entries, c.Context.Entries[1:]...)
 	v1.IssuanceDate, v1.ExpirationDate = c.ValidFrom, c.ValidUntil
 	v1.ValidFrom, v1.ValidUntil = "", ""
 	return &v1

@@ -201,12 +201,12 @@ func contextName(schemaID string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// contextURL is the URL of a schema's context for an issuer: under the
+// ContextURL is the URL of a schema's context for an issuer: under the
 // issuer's public URL when that is https, else under
 // https://chainid.invalid (JSON-LD context URLs must be https, and a
 // development server on http cannot serve one; the document is the same
 // and is served at ContextPath+name either way).
-func contextURL(iss store.IssuerRecord, schemaID string) string {
+func ContextURL(iss store.IssuerRecord, schemaID string) string {
 	base := strings.TrimSuffix(iss.StatusBase, strings.TrimPrefix(StatusPath, "/"))
 	if !strings.HasPrefix(base, "https://") {
 		base = "https://chainid.invalid/"
@@ -272,7 +272,7 @@ func (s *Service) diState(ctx context.Context) (*diState, error) {
 		if !ok {
 			continue
 		}
-		u := contextURL(iss, sc.ID)
+		u := ContextURL(iss, sc.ID)
 		docs[contextName(sc.ID)] = schemaContext(sc.ID)
 		if seen[u] {
 			continue

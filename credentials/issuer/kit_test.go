@@ -5,7 +5,6 @@ import (
 	"crypto"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chainid/chainid/credentials/didkeys"
 	"github.com/chainid/chainid/credentials/issuer"
@@ -133,5 +132,3 @@ func (k *kit) holder(t testing.TB, kt did.KeyType) (string, string, crypto.Signe
 	id, _ := did.Parse(rec.DID)
 	return rec.DID, rec.DID + "#" + id.ID, s
 }
-
-func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
