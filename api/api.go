@@ -129,6 +129,10 @@ type Config struct {
 	// Publisher serves status list credentials and schema contexts; nil
 	// makes those routes answer 501.
 	Publisher Publisher
+	// OpenID4VCI backs the OpenID4VCI endpoints (well-known metadata,
+	// token, nonce, credential) and POST /v1/credential-offers; nil makes
+	// them answer 501.
+	OpenID4VCI OpenID4VCI
 }
 
 // server holds the dependencies the handlers close over.
@@ -152,6 +156,7 @@ type server struct {
 	apiKeys     APIKeys
 	verifier    Verifier
 	publisher   Publisher
+	oid4vci     OpenID4VCI
 	validate    *validator.Validate
 	metrics     *metrics
 	openapi     []byte
@@ -204,6 +209,7 @@ func newServer(cfg Config) (*server, error) {
 		apiKeys:     cfg.APIKeys,
 		verifier:    cfg.Verifier,
 		publisher:   cfg.Publisher,
+		oid4vci:     cfg.OpenID4VCI,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -36,10 +36,15 @@ type Schemas interface {
 	ListSchemas(ctx context.Context, issuer string) ([]SchemaInfo, error)
 }
 
-// Issuers lists and creates issuers.
+// Issuers lists and creates issuers and rotates their keys.
 type Issuers interface {
 	ListIssuers(ctx context.Context) ([]IssuerInfo, error)
 	AddIssuer(ctx context.Context, req AddIssuerRequest) (IssuerInfo, error)
+	// RotateIssuerKey publishes a new assertion key in the issuer's DID
+	// document and makes it the signing key of its type; the key it
+	// replaces stays published. A did:key issuer cannot rotate
+	// (issuer.ErrInvalidRequest).
+	RotateIssuerKey(ctx context.Context, did string, req RotateKeyRequest) (IssuerInfo, error)
 }
 
 // APIKeys creates and checks issuer-admin API keys.
@@ -168,6 +173,19 @@ type IssuerKeyInfo struct {
 	KeyID              string `json:"keyId"`
 	KeyType            string `json:"keyType"`
 	VerificationMethod string `json:"verificationMethod"`
+	// Retired is when a rotation replaced the key: it signs nothing since
+	// but stays published.
+	Retired *time.Time `json:"retired,omitempty"`
+	// RetireAfter is when the last credential issued before the rotation
+	// expires; absent on a retired key when one of them never expires.
+	RetireAfter *time.Time `json:"retireAfter,omitempty"`
+}
+
+// RotateKeyRequest is the body of POST /v1/issuers/{did}/rotate-key.
+type RotateKeyRequest struct {
+	// KeyType is the new key's type; empty means the type of the issuer's
+	// preferred key.
+	KeyType string `json:"keyType,omitempty" validate:"omitempty,oneof=Ed25519 P-256"`
 }
 
 // IssuerInfo describes an issuer.
@@ -670,6 +688,31 @@ func (s *server) handleAddIssuer() http.Handler {
 			return
 		}
 		s.writeJSON(w, r, http.StatusCreated, "application/json", info)
+	})
+}
+
+// handleRotateIssuerKey rotates an issuer's key (POST
+// /v1/issuers/{did}/rotate-key).
+func (s *server) handleRotateIssuerKey() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.issuers == nil {
+			s.writeProblem(w, r, errNotIssuer())
+			return
+		}
+		var req RotateKeyRequest
+		if r.ContentLength != 0 {
+			if err := s.decodeJSON(r, &req); err != nil {
+				s.writeProblem(w, r, err)
+				return
+			}
+		}
+		id := r.PathValue("did")
+		info, err := s.issuers.RotateIssuerKey(r.Context(), id, req)
+		if err != nil {
+			s.writeProblem(w, r, credentialsError("rotate key of "+id, err))
+			return
+		}
+		s.writeJSON(w, r, http.StatusOK, "application/json", info)
 	})
 }
 

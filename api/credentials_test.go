@@ -87,6 +87,13 @@ func (f *fakeIssuer) AddIssuer(context.Context, api.AddIssuerRequest) (api.Issue
 	return api.IssuerInfo{DID: "did:key:z2", Method: "key", Keys: []api.IssuerKeyInfo{}, Created: fixedNow()}, nil
 }
 
+func (f *fakeIssuer) RotateIssuerKey(_ context.Context, id string, _ api.RotateKeyRequest) (api.IssuerInfo, error) {
+	if strings.HasPrefix(id, "did:key:") {
+		return api.IssuerInfo{}, fmt.Errorf("%w: a did:key cannot rotate", issuer.ErrInvalidRequest)
+	}
+	return api.IssuerInfo{DID: id, Method: "ethr", Keys: []api.IssuerKeyInfo{}, Created: fixedNow()}, nil
+}
+
 func (f *fakeIssuer) CreateAPIKey(context.Context, api.CreateAPIKeyRequest) (api.APIKeyInfo, error) {
 	return api.APIKeyInfo{Key: testAPIKey, Created: fixedNow()}, nil
 }

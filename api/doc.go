@@ -23,6 +23,16 @@
 //	POST /v1/dids/{did}/operations   change a did:ethr DID on its registry (admin)
 //	GET  /v1/chain/status            the configured chains: head, registry, index tip, relayer (admin)
 //	POST /v1/chain/deploy            deploy an ERC-1056 registry to a chain (admin)
+//	POST /v1/issuers/{did}/rotate-key  new assertion key for an issuer; the old one stays published (issuer key)
+//	POST /v1/credential-offers       OpenID4VCI credential offer {schema, subject, configurations, txCode?} (issuer key)
+//	GET  /.well-known/openid-credential-issuer   OpenID4VCI credential issuer metadata
+//	GET  /.well-known/oauth-authorization-server OAuth metadata of the token endpoint
+//	POST /token                      OpenID4VCI token endpoint (form; pre-authorized code grant)
+//	POST /nonce                      OpenID4VCI nonce endpoint
+//	POST /credential                 OpenID4VCI credential endpoint (Bearer access token, jwt key proofs)
+//
+// The credential routes (/v1/credentials…, /v1/schemas, /v1/issuers, the
+// VC-API endpoints, status lists and contexts) are listed in openapi.json.
 //
 // # Errors
 //
@@ -40,6 +50,15 @@
 // not-owner, insufficient-funds and reverted, and for the resolver
 // invalid-did, invalid-did-url, did-not-found, method-not-supported,
 // representation-not-supported and deactivated.
+//
+// The one exception is the OpenID4VCI wallet endpoints (/token, /nonce,
+// /credential): their refusals (*oid4vci.ProtocolError) are sent in the
+// OAuth 2.0 error shape {"error", "error_description"} as application/json
+// with the error's status (400; 401 invalid_token with WWW-Authenticate:
+// Bearer error="invalid_token"; 403 insufficient_scope), because OAuth
+// clients and wallets parse that shape, not problem+json. Their server
+// faults are still problem+json. Token, nonce and credential responses
+// carry Cache-Control: no-store.
 //
 // # DID operations
 //

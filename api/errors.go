@@ -14,6 +14,7 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/chainid/chainid/credentials/issuer"
+	"github.com/chainid/chainid/credentials/oid4vci"
 	"github.com/chainid/chainid/credentials/status"
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/resolver"
@@ -232,7 +233,8 @@ func credentialsError(op string, err error) error {
 	case errors.Is(err, issuer.ErrInvalidCredential):
 		return &apiError{kind: kindInvalidCredential, err: wrapped, detail: err.Error()}
 	case errors.Is(err, issuer.ErrUnknownIssuer), errors.Is(err, issuer.ErrUnknownSchema),
-		errors.Is(err, issuer.ErrUnsupportedFormat), errors.Is(err, issuer.ErrInvalidRequest):
+		errors.Is(err, issuer.ErrUnsupportedFormat), errors.Is(err, issuer.ErrInvalidRequest),
+		errors.Is(err, oid4vci.ErrInvalidOfferRequest):
 		return &apiError{kind: kindInvalidRequest, err: wrapped, detail: err.Error()}
 	case errors.Is(err, status.ErrUnknownEntry), errors.Is(err, issuer.ErrForeignStatus):
 		return &apiError{kind: kindNotFound, err: wrapped, detail: "no such status list"}
@@ -342,6 +344,39 @@ func writeProblemDoc(w http.ResponseWriter, r *http.Request, ae *apiError) {
 	}
 	h.Set("Content-Type", mediaProblem)
 	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+// writeOAuthError writes a refusal of the OpenID4VCI wallet endpoints
+// (token, nonce, credential). A *oid4vci.ProtocolError is sent in the OAuth
+// 2.0 error shape its clients expect, {"error", "error_description"} as
+// application/json with the error's own status (and, for invalid_token, a
+// WWW-Authenticate Bearer challenge); it is the one exception to
+// problem+json. Anything else is a server fault and goes to writeProblem.
+func (s *server) writeOAuthError(w http.ResponseWriter, r *http.Request, err error) {
+	var pe *oid4vci.ProtocolError
+	if !errors.As(err, &pe) {
+		s.writeProblem(w, r, err)
+		return
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelDebug, "request refused",
+		slog.String("request_id", requestIDFrom(r.Context())),
+		slog.String("oauth_error", string(pe.Code)),
+		slog.Int("status", pe.Status()),
+		slog.String("error", err.Error()))
+	body, merr := json.Marshal(pe.Response())
+	if merr != nil {
+		// A struct of two strings always marshals.
+		panic("api: marshal oauth error: " + merr.Error())
+	}
+	h := w.Header()
+	h.Del("Content-Length")
+	if pe.Status() == http.StatusUnauthorized {
+		h.Set("WWW-Authenticate", `Bearer error="`+string(pe.Code)+`"`)
+	}
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(pe.Status())
 	_, _ = w.Write(append(body, '\n'))
 }
 

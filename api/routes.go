@@ -50,6 +50,8 @@ func (s *server) routes() []route {
 		{http.MethodGet, "/v1/schemas", s.requireIssuerKey(s.handleListSchemas())},
 		{http.MethodPost, "/v1/issuers", s.requireIssuerKey(s.handleAddIssuer())},
 		{http.MethodGet, "/v1/issuers", s.requireIssuerKey(s.handleListIssuers())},
+		{http.MethodPost, "/v1/issuers/{did}/rotate-key", s.requireIssuerKey(s.handleRotateIssuerKey())},
+		{http.MethodPost, "/v1/credential-offers", s.requireIssuerKey(s.handleCreateOffer())},
 		{http.MethodPost, "/credentials/issue", s.requireIssuerKey(s.handleVCAPIIssue())},
 		{http.MethodPost, "/credentials/status", s.requireIssuerKey(s.handleVCAPIStatus())},
 		{http.MethodPost, "/credentials/verify", s.handleVerifyCredential()},
@@ -58,6 +60,11 @@ func (s *server) routes() []route {
 		{http.MethodOptions, "/presentations/verify", s.handlePreflight()},
 		{http.MethodGet, "/status/{issuer}/{purpose}/{seq}", s.handleStatusList()},
 		{http.MethodGet, "/contexts/{name}", s.handleSchemaContext()},
+		{http.MethodGet, "/.well-known/openid-credential-issuer", s.handleIssuerMetadata()},
+		{http.MethodGet, "/.well-known/oauth-authorization-server", s.handleAuthorizationServerMetadata()},
+		{http.MethodPost, "/token", s.handleToken()},
+		{http.MethodPost, "/nonce", s.handleNonce()},
+		{http.MethodPost, "/credential", s.handleCredential()},
 	}
 }
 

@@ -148,6 +148,8 @@ func TestCircuitPredicateSlotShape(t *testing.T) {
 		{"active without op", func(s *PredicateSlot) { s.Active, s.Op = 1, 0 }},
 		{"active flag 2", func(s *PredicateSlot) { s.Active, s.Op, s.Operands[0] = 2, int(OpNe), 7 }},
 		{"unknown op", func(s *PredicateSlot) { s.Active, s.Op = 1, int(nbOps) }},
+		{"inactive with unknown op", func(s *PredicateSlot) { s.Active, s.Op = 0, int(nbOps) }},
+		{"inactive with false predicate", func(s *PredicateSlot) { s.Active, s.Op, s.Operands[0] = 0, int(OpEq), 0 }},
 		{"attribute index 16", func(s *PredicateSlot) {
 			s.Active, s.Op, s.Attr, s.Operands[0] = 1, int(OpEq), MaxAttributes, 0
 		}},
@@ -198,6 +200,13 @@ func TestCircuitInvalidWitnesses(t *testing.T) {
 	one.SetOne()
 	minusOne.Neg(&one)
 
+	// useAlias re-signs the credential with a key whose signature has an
+	// in-range alias and assigns the alias as S.
+	useAlias := func(a *Circuit, which int) {
+		pk, sig, alias := signWithAlias(t, &cred, which)
+		a.IssuerKeyX, a.IssuerKeyY = pk.XY()
+		a.SignatureRX, a.SignatureRY, a.SignatureS = sig.r.X, sig.r.Y, alias
+	}
 	enc := func(t time.Time) fr.Element { return EncodeTime(t) }
 	cases := []struct {
 		name string
@@ -207,9 +216,9 @@ func TestCircuitInvalidWitnesses(t *testing.T) {
 		{"signature S+1", func(a *Circuit) {
 			a.SignatureS = new(big.Int).Add(a.SignatureS.(*big.Int), big.NewInt(1))
 		}},
-		{"signature S+ℓ (malleability)", func(a *Circuit) {
-			a.SignatureS = new(big.Int).Add(a.SignatureS.(*big.Int), &params.Order)
-		}},
+		{"signature S+ℓ (malleability)", func(a *Circuit) { useAlias(a, aliasPlusEll) }},
+		{"signature r-k ≡ S mod ℓ (malleability)", func(a *Circuit) { useAlias(a, aliasNegative) }},
+		{"signature S = 2^251", func(a *Circuit) { a.SignatureS = pow2(251) }},
 		{"signature R altered", func(a *Circuit) { a.SignatureRX = one }},
 		{"other issuer's key", func(a *Circuit) { a.IssuerKeyX, a.IssuerKeyY = other.Public().XY() }},
 		{"other issuer's key and signature", func(a *Circuit) {
@@ -280,21 +289,35 @@ func TestCircuitInvalidWitnesses(t *testing.T) {
 	}
 }
 
-// TestSignatureMalleabilityPremise shows the S+ℓ case above is meaningful:
-// the verification equation alone accepts S+ℓ, only the S < ℓ check
-// refuses it.
+// TestSignatureMalleabilityPremise shows the malleability cases above are
+// meaningful: the verification equation alone accepts the aliases of S,
+// which fit the circuit's 251-bit bounds, and the original (S < ℓ)
+// signature solves; only the S < ℓ check refuses the aliases. Natively,
+// ParseSignature refuses S ≥ ℓ.
 func TestSignatureMalleabilityPremise(t *testing.T) {
 	params := twistededwards.GetEdwardsCurve()
-	f := testFixture(t)
-	s := &f.witness.Signature.s
-	var p1, p2 twistededwards.PointAffine
-	p1.ScalarMultiplication(&params.Base, s)
-	p2.ScalarMultiplication(&params.Base, new(big.Int).Add(s, &params.Order))
-	if !p1.Equal(&p2) {
-		t.Fatal("[S]G != [S+ℓ]G")
-	}
-	if new(big.Int).Add(s, &params.Order).Cmp(fr.Modulus()) >= 0 {
-		t.Fatal("S+ℓ does not fit in the field; the test would be vacuous")
+	cred := testFixture(t).witness.Credential
+	for _, which := range []int{aliasPlusEll, aliasNegative} {
+		pk, sig, alias := signWithAlias(t, &cred, which)
+		var want, got twistededwards.PointAffine
+		want.ScalarMultiplication(&params.Base, &sig.s)
+		got.ScalarMultiplication(&params.Base, alias)
+		if !got.Equal(&want) || alias.Cmp(fr.Modulus()) >= 0 {
+			t.Fatalf("alias %d is not an alias of S", which)
+		}
+		a := validAssignment(t)
+		a.IssuerKeyX, a.IssuerKeyY = pk.XY()
+		a.SignatureRX, a.SignatureRY, a.SignatureS = sig.r.X, sig.r.Y, new(big.Int).Set(&sig.s)
+		if !solved(t, a) {
+			t.Fatal("re-signed credential does not solve")
+		}
+		if which == aliasPlusEll {
+			b := sig.Bytes()
+			alias.FillBytes(b[32:])
+			if _, err := ParseSignature(b); err == nil {
+				t.Fatal("ParseSignature accepted S+ℓ")
+			}
+		}
 	}
 }
 

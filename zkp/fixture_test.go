@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards"
 )
 
 // Shared, expensive state: compiled once per test binary.
@@ -152,6 +153,49 @@ func newFixture() (*fixture, error) {
 		issuer: issuer, secret: secret, tree: tree,
 		witness: Witness{Request: req, Credential: c, Signature: sig, HolderSecret: secret, StatusPath: path},
 	}, nil
+}
+
+// Aliases of a signature scalar S: other field elements x with
+// [x]G = [S]G.
+const (
+	aliasPlusEll  = iota // S + ℓ
+	aliasNegative        // r - k with r - k ≡ S (mod ℓ)
+)
+
+// sigAlias returns the alias of S and whether it is below the circuit's
+// 251-bit bound for S and ℓ-1-S, so that only the S < ℓ check can refuse
+// it (the conditions for the two aliases are mutually exclusive).
+func sigAlias(sig *Signature, which int) (*big.Int, bool) {
+	params := twistededwards.GetEdwardsCurve()
+	ell := &params.Order
+	limit := new(big.Int).Sub(pow2(uint(ell.BitLen())), ell) // 2^251 - ℓ
+	if which == aliasPlusEll {
+		return new(big.Int).Add(&sig.s, ell), sig.s.Cmp(limit) < 0
+	}
+	k := new(big.Int).Sub(fr.Modulus(), &sig.s)
+	k.Mod(k, ell)
+	return new(big.Int).Sub(fr.Modulus(), k), k.Sign() > 0 && k.Cmp(limit) <= 0
+}
+
+// signWithAlias signs c with fresh issuer keys until the signature has an
+// in-range alias of the given kind.
+func signWithAlias(t testing.TB, c *Credential, which int) (IssuerPublicKey, Signature, *big.Int) {
+	t.Helper()
+	for range 1000 {
+		k, err := GenerateIssuerKey(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig, err := k.Sign(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if alias, ok := sigAlias(&sig, which); ok {
+			return k.Public(), sig, alias
+		}
+	}
+	t.Fatal("no signature with an in-range alias found")
+	panic("unreachable")
 }
 
 func testFixture(t testing.TB) *fixture {

@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -142,6 +143,7 @@ func (s *services) AddIssuer(ctx context.Context, req api.AddIssuerRequest) (api
 	if err := s.issuer.AddIssuer(ctx, rec); err != nil {
 		return api.IssuerInfo{}, err
 	}
+	s.resetOID4VCI()
 	r, err := s.store.Issuer(ctx, rec.DID)
 	if err != nil {
 		return api.IssuerInfo{}, err
@@ -157,31 +159,44 @@ func (s *services) createEthrIssuer(ctx context.Context, label string) (string, 
 	if err != nil {
 		return "", nil, err
 	}
-	id, err := did.Parse(info.DID)
+	keys, err := s.publishEthrKeys(ctx, info.DID, label, did.Ed25519, did.P256)
 	if err != nil {
 		return "", nil, err
+	}
+	return info.DID, keys, nil
+}
+
+// publishEthrKeys generates one key per type in the keystore, publishes
+// each as a did/pub …/veriKey attribute of the did:ethr (an assertion
+// method) through the relayer, and returns the keys with their
+// verification method ids as resolved. The DID's owner key must be in the
+// keystore.
+func (s *services) publishEthrKeys(ctx context.Context, didStr, label string, types ...did.KeyType) ([]store.IssuerKey, error) {
+	id, err := did.Parse(didStr)
+	if err != nil {
+		return nil, err
 	}
 	part, identity, _, err := ethr.ParseDID(id)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	cs, err := s.chainSet(ctx)
 	if err != nil {
-		return "", nil, chainError(err)
+		return nil, chainError(err)
 	}
 	n, ok := cs.lookup(part)
 	if !ok {
-		return "", nil, fmt.Errorf("no chain is configured for network %q: %w", part, did.ErrNotFound)
+		return nil, fmt.Errorf("no chain is configured for network %q: %w", part, did.ErrNotFound)
 	}
 	n.writeMu.Lock()
 	defer n.writeMu.Unlock()
 	t := target{id: id, net: n, identity: identity}
 	if t.owner, err = s.ownerSigner(ctx, n, id, identity); err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	relayer, err := n.relayerSigner(ctx, s.keys)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	bind := func(crypto.PublicKey) (did.DID, error) { return id, nil }
 	type published struct {
@@ -189,52 +204,105 @@ func (s *services) createEthrIssuer(ctx context.Context, label string) (string, 
 		value []byte
 	}
 	var pubs []published
-	for _, kt := range []did.KeyType{did.Ed25519, did.P256} {
+	for _, kt := range types {
 		rec, err := s.keys.Generate(ctx, kt, label, bind)
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
-		name, value := attrEd25519, rec.Public
-		if kt == did.P256 {
+		var name string
+		value := rec.Public
+		switch kt {
+		case did.Ed25519:
+			name = attrEd25519
+		case did.P256:
 			pub, err := did.PublicKeyFromBytes(did.P256, rec.Public)
 			if err != nil {
-				return "", nil, err
+				return nil, err
 			}
 			if value, err = pub.(*ecdsa.PublicKey).Bytes(); err != nil {
-				return "", nil, err
+				return nil, err
 			}
 			name = attrP256
+		default:
+			return nil, fmt.Errorf("%w: a did:ethr issuer key is Ed25519 or P-256, not %s", issuer.ErrInvalidRequest, kt)
 		}
 		if _, err := t.setAttribute(ctx, relayer, name, value, issuerKeyValidity); err != nil {
-			return "", nil, fmt.Errorf("key %s was stored but not published: %w", rec.ID, chainError(err))
+			return nil, fmt.Errorf("key %s was stored but not published: %w", rec.ID, chainError(err))
 		}
 		pubs = append(pubs, published{rec, value})
 	}
 	doc, _, err := cs.resolver.Resolve(ctx, id, did.ResolveOptions{})
 	if err != nil {
-		return "", nil, chainError(err)
+		return nil, chainError(err)
 	}
 	var keys []store.IssuerKey
 	for _, p := range pubs {
 		want := hex.EncodeToString(p.value)
 		i := slices.IndexFunc(doc.VerificationMethod, func(vm did.VerificationMethod) bool { return strings.EqualFold(vm.PublicKeyHex, want) })
 		if i < 0 {
-			return "", nil, fmt.Errorf("the published %s key of %s is not in its resolved document", p.rec.KeyType, id)
+			return nil, fmt.Errorf("the published %s key of %s is not in its resolved document", p.rec.KeyType, id)
 		}
 		vm := doc.VerificationMethod[i].ID
 		if _, ok := doc.Authorized(did.AssertionMethod, vm); !ok {
-			return "", nil, fmt.Errorf("the published key %s is not an assertion method of %s", vm, id)
+			return nil, fmt.Errorf("the published key %s is not an assertion method of %s", vm, id)
 		}
 		keys = append(keys, store.IssuerKey{KeyID: p.rec.ID, KeyType: p.rec.KeyType, VerificationMethod: vm})
 	}
-	return info.DID, keys, nil
+	return keys, nil
+}
+
+// RotateIssuerKey publishes a new assertion key for a did:ethr issuer and
+// makes it the signing key of its type (issuer.Service.RotateKey). The
+// replaced key's attribute is not revoked: it stays published for its
+// validity (issuerKeyValidity) so the credentials it signed keep
+// verifying; its record notes when the last of them expires.
+func (s *services) RotateIssuerKey(ctx context.Context, issuerDID string, req api.RotateKeyRequest) (api.IssuerInfo, error) {
+	rec, err := s.store.Issuer(ctx, issuerDID)
+	if errors.Is(err, store.ErrNotFound) {
+		return api.IssuerInfo{}, fmt.Errorf("%w: %s", issuer.ErrUnknownIssuer, issuerDID)
+	}
+	if err != nil {
+		return api.IssuerInfo{}, err
+	}
+	if err := issuer.CanRotate(rec); err != nil {
+		return api.IssuerInfo{}, err
+	}
+	if rec.Method != ethr.MethodName {
+		return api.IssuerInfo{}, fmt.Errorf("%w: keys of a did:%s issuer are not published here; only did:ethr issuers rotate", issuer.ErrInvalidRequest, rec.Method)
+	}
+	kt := did.KeyType(req.KeyType)
+	if kt == "" {
+		for _, k := range rec.Keys {
+			if k.Retired.IsZero() {
+				kt = did.KeyType(k.KeyType)
+				break
+			}
+		}
+	}
+	keys, err := s.publishEthrKeys(ctx, rec.DID, rec.Label, kt)
+	if err != nil {
+		return api.IssuerInfo{}, err
+	}
+	out, err := s.issuer.RotateKey(ctx, rec.DID, keys[0])
+	if err != nil {
+		return api.IssuerInfo{}, err
+	}
+	s.resetOID4VCI()
+	return issuerInfo(out), nil
 }
 
 func issuerInfo(r store.IssuerRecord) api.IssuerInfo {
 	info := api.IssuerInfo{DID: r.DID, Method: r.Method, Label: r.Label, Default: r.Default, StatusBase: r.StatusBase,
 		Keys: []api.IssuerKeyInfo{}, Created: r.Created}
 	for _, k := range r.Keys {
-		info.Keys = append(info.Keys, api.IssuerKeyInfo{KeyID: k.KeyID, KeyType: k.KeyType, VerificationMethod: k.VerificationMethod})
+		ki := api.IssuerKeyInfo{KeyID: k.KeyID, KeyType: k.KeyType, VerificationMethod: k.VerificationMethod}
+		if !k.Retired.IsZero() {
+			ki.Retired = &k.Retired
+			if !k.RetireAfter.IsZero() {
+				ki.RetireAfter = &k.RetireAfter
+			}
+		}
+		info.Keys = append(info.Keys, ki)
 	}
 	return info
 }
@@ -312,6 +380,7 @@ func (s *services) AddSchema(ctx context.Context, req api.AddSchemaRequest) (api
 	if err != nil {
 		return api.SchemaInfo{}, err
 	}
+	s.resetOID4VCI()
 	return s.schemaInfo(ctx, rec, false)
 }
 

@@ -131,6 +131,7 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		APIKeys:     svc,
 		Verifier:    svc,
 		Publisher:   svc,
+		OpenID4VCI:  svc,
 		Ready:       svc.store.Ping,
 	})
 	if err != nil {

@@ -35,6 +35,13 @@ type services struct {
 	// publicURL is the running server's public URL ("" outside serve).
 	publicURL string
 
+	// oid is the OpenID4VCI service over the default issuer's schemas,
+	// built on first use and dropped when they change; nonceKey
+	// authenticates its c_nonces for the life of the process.
+	oidMu    sync.Mutex
+	oid      *oidState
+	nonceKey []byte
+
 	// chainListen is the dev chain's JSON-RPC address.
 	chainListen string
 	chainMu     sync.Mutex

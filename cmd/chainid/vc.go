@@ -28,6 +28,8 @@ type issuerBackend interface {
 	ListSchemas(ctx context.Context, issuer string) ([]api.SchemaInfo, error)
 	ListIssuers(ctx context.Context) ([]api.IssuerInfo, error)
 	AddIssuer(ctx context.Context, req api.AddIssuerRequest) (api.IssuerInfo, error)
+	RotateIssuerKey(ctx context.Context, did string, req api.RotateKeyRequest) (api.IssuerInfo, error)
+	CreateOffer(ctx context.Context, req api.CreateOfferRequest) (api.OfferInfo, error)
 	CreateAPIKey(ctx context.Context, req api.CreateAPIKeyRequest) (api.APIKeyInfo, error)
 	VerifyCredential(ctx context.Context, vc json.RawMessage) (api.VerifyResult, error)
 	Close() error
@@ -229,7 +231,7 @@ func newVCCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 
-	cmd.AddCommand(issue, verify)
+	cmd.AddCommand(issue, verify, newOfferCommand(cfg, stdout, stderr))
 	for _, op := range []struct {
 		name, short, purpose string
 		value                bool
@@ -258,6 +260,75 @@ func newVCCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command {
 		})
 	}
 	return cmd
+}
+
+func newOfferCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command {
+	var (
+		schemaID, subject, expiresIn, validUntil, txMode string
+		configs, disclosable                             []string
+		txCode                                           bool
+	)
+	offer := &cobra.Command{
+		Use:   "offer --schema S --subject FILE|- [--tx-code]",
+		Short: "Create an OpenID4VCI credential offer (pre-authorized code) and print its URI",
+		Long: "Validates the subject against the default issuer's schema and creates a credential offer\n" +
+			"for a wallet: prints the openid-credential-offer:// URI (for a QR code or link). With\n" +
+			"--tx-code the token endpoint also wants a transaction code, printed to stderr: send it to\n" +
+			"the holder over another channel. The wallet chooses among the schema's configurations\n" +
+			"(<name>_sd_jwt, <name>_jwt_vc_json; --configuration limits them) and binds the credential\n" +
+			"to its key. The credential issuer is the server's public URL (https, or http on loopback).",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if schemaID == "" || subject == "" {
+				return errors.New("vc offer needs --schema and --subject")
+			}
+			subj, err := readInput(c, subject)
+			if err != nil {
+				return err
+			}
+			if !json.Valid(subj) {
+				return fmt.Errorf("--subject %s is not JSON", subject)
+			}
+			req := api.CreateOfferRequest{Schema: schemaID, Subject: bytes.TrimSpace(subj), Configurations: configs, Disclosable: disclosable}
+			if expiresIn != "" {
+				d, err := time.ParseDuration(expiresIn)
+				if err != nil || d < time.Second {
+					return fmt.Errorf("--expires-in %q: want a duration such as 10m", expiresIn)
+				}
+				req.ExpiresIn = int(d / time.Second)
+			}
+			if req.ValidUntil, err = parseWhen("valid-until", validUntil); err != nil {
+				return err
+			}
+			if txCode || txMode != "" {
+				req.TxCode = &api.OfferTxCode{InputMode: txMode}
+			}
+			return withIssuerBackend(c, cfg, func(ctx context.Context, b issuerBackend) error {
+				res, err := b.CreateOffer(ctx, req)
+				if err != nil {
+					return err
+				}
+				if cfg.JSON {
+					return writeJSON(stdout, res)
+				}
+				if res.TxCode != "" {
+					fmt.Fprintln(stderr, "tx code: "+res.TxCode)
+				}
+				_, err = fmt.Fprintln(stdout, res.URI)
+				return err
+			})
+		},
+	}
+	f := offer.Flags()
+	f.StringVar(&schemaID, "schema", "", "the $id of a schema the default issuer registered")
+	f.StringVar(&subject, "subject", "", "file holding the credentialSubject JSON object (- for stdin)")
+	f.StringSliceVar(&configs, "configuration", nil, "offered configuration id (repeatable; default all of the schema's)")
+	f.BoolVar(&txCode, "tx-code", false, "require a numeric transaction code (printed to stderr)")
+	f.StringVar(&txMode, "tx-code-mode", "", "transaction code input mode: numeric or text (implies --tx-code)")
+	f.StringVar(&expiresIn, "expires-in", "", "lifetime of the offer (default 10m, at most 720h)")
+	f.StringVar(&validUntil, "valid-until", "", "end of the credential's validity: RFC 3339 time or duration from now")
+	f.StringSliceVar(&disclosable, "disclosable", nil, "dc+sd-jwt: selectively disclosable claim (JSON Pointer; default every top-level claim)")
+	return offer
 }
 
 func detail(s string) string {
@@ -423,7 +494,40 @@ func newIssuerCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 	add.Flags().StringVar(&label, "label", "", "a label for the issuer and its keys")
 	add.Flags().BoolVar(&def, "default", false, "make it the default issuer when there is none")
 	add.Flags().StringVar(&cfg.PublicURL, "public-url", "", "public base URL of the server that will serve its status lists (without a running server)")
-	cmd.AddCommand(list, add)
+	var rotateType string
+	rotate := &cobra.Command{
+		Use:   "rotate-key DID [--type Ed25519|P-256]",
+		Short: "Publish a new assertion key for an issuer and sign with it from now on",
+		Long: "Generates a key in the keystore, publishes it in the issuer's DID document (a did:ethr\n" +
+			"did/pub attribute) and makes it the signing key of its type (--type, default the type of the\n" +
+			"issuer's preferred key). The key it replaces is retired: it signs nothing more but stays\n" +
+			"published, so credentials it signed keep verifying; `issuer list --json` shows when the last\n" +
+			"of them expires (retireAfter). A did:key issuer cannot rotate: the DID is its key.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if rotateType != "" && rotateType != "Ed25519" && rotateType != "P-256" {
+				return fmt.Errorf("--type must be Ed25519 or P-256, not %q", rotateType)
+			}
+			return withIssuerBackend(c, cfg, func(ctx context.Context, b issuerBackend) error {
+				info, err := b.RotateIssuerKey(ctx, args[0], api.RotateKeyRequest{KeyType: rotateType})
+				if err != nil {
+					return err
+				}
+				if cfg.JSON {
+					return writeJSON(stdout, info)
+				}
+				for _, k := range info.Keys {
+					if k.Retired == nil {
+						_, err = fmt.Fprintln(stdout, k.VerificationMethod)
+						return err
+					}
+				}
+				return nil
+			})
+		},
+	}
+	rotate.Flags().StringVar(&rotateType, "type", "", "key type of the new key: Ed25519 or P-256 (default: the preferred key's type)")
+	cmd.AddCommand(list, add, rotate)
 	return cmd
 }
 
@@ -508,6 +612,18 @@ func (r *remoteBackend) ListIssuers(ctx context.Context) ([]api.IssuerInfo, erro
 func (r *remoteBackend) AddIssuer(ctx context.Context, req api.AddIssuerRequest) (api.IssuerInfo, error) {
 	var out api.IssuerInfo
 	_, err := r.do(ctx, http.MethodPost, "/v1/issuers", "application/json", req, &out)
+	return out, err
+}
+
+func (r *remoteBackend) RotateIssuerKey(ctx context.Context, issuerDID string, req api.RotateKeyRequest) (api.IssuerInfo, error) {
+	var out api.IssuerInfo
+	_, err := r.do(ctx, http.MethodPost, "/v1/issuers/"+url.PathEscape(issuerDID)+"/rotate-key", "application/json", req, &out)
+	return out, err
+}
+
+func (r *remoteBackend) CreateOffer(ctx context.Context, req api.CreateOfferRequest) (api.OfferInfo, error) {
+	var out api.OfferInfo
+	_, err := r.do(ctx, http.MethodPost, "/v1/credential-offers", "application/json", req, &out)
 	return out, err
 }
 

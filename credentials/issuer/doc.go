@@ -47,6 +47,19 @@
 // is signed once per change and kept in memory, so the canonicalization
 // cost is not paid per request.
 //
+// # Key rotation
+//
+// [Service.RotateKey] records a new assertion key that the caller has
+// generated and published in the issuer's DID document (cmd/chainid adds a
+// did:ethr did/pub attribute). It becomes the signing key of its type; the
+// active keys of that type are retired: they sign nothing more but stay in
+// the record (and must stay published) so that credentials and status lists
+// they signed keep verifying. Each retired key carries RetireAfter, the
+// latest validUntil of the credentials the issuer had issued (zero when one
+// never expires): the earliest time it may be unpublished. Nothing
+// unpublishes it automatically. A did:key (or did:jwk) issuer cannot rotate:
+// the DID is the key ([CanRotate]).
+//
 // # Verifying
 //
 // [Verifier] checks credentials and presentations of every format with a

@@ -333,7 +333,9 @@ func hasKey(iss store.IssuerRecord, format string) bool {
 	if err != nil {
 		return false
 	}
-	return slices.ContainsFunc(iss.Keys, func(k store.IssuerKey) bool { return slices.Contains(types, did.KeyType(k.KeyType)) })
+	return slices.ContainsFunc(iss.Keys, func(k store.IssuerKey) bool {
+		return k.Retired.IsZero() && slices.Contains(types, did.KeyType(k.KeyType))
+	})
 }
 
 // allocate reserves one status entry per purpose.

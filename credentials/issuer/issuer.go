@@ -71,9 +71,11 @@ func (e *SubjectError) Error() string {
 type schemaField = schema.FieldError
 
 // IssuerStore persists issuers; *store.Store satisfies it. Put fails with
-// store.ErrExists for a taken DID, Issuer with store.ErrNotFound.
+// store.ErrExists for a taken DID, Issuer and UpdateIssuer with
+// store.ErrNotFound.
 type IssuerStore interface {
 	PutIssuer(ctx context.Context, r store.IssuerRecord) error
+	UpdateIssuer(ctx context.Context, id string, fn func(store.IssuerRecord) (store.IssuerRecord, error)) (store.IssuerRecord, error)
 	Issuer(ctx context.Context, id string) (store.IssuerRecord, error)
 	Issuers(ctx context.Context) ([]store.IssuerRecord, error)
 }
@@ -91,6 +93,8 @@ type SchemaStore interface {
 type CredentialStore interface {
 	PutIssuedCredential(ctx context.Context, r store.CredentialRecord) error
 	IssuedCredential(ctx context.Context, id string) (store.CredentialRecord, error)
+	// IssuedCredentials walks every record; fn must not call the store.
+	IssuedCredentials(ctx context.Context, fn func(store.CredentialRecord) error) error
 }
 
 // APIKeyStore keeps API key hashes; *store.Store satisfies it.
@@ -451,10 +455,11 @@ func (s *Service) compiledSchema(ctx context.Context, issuerDID, id string) (*sc
 	return sch, nil
 }
 
-// signer opens the issuer's first key of one of the given types.
+// signer opens the issuer's first active (not retired) key of one of the
+// given types.
 func (s *Service) signer(ctx context.Context, iss store.IssuerRecord, types ...did.KeyType) (crypto.Signer, store.IssuerKey, error) {
 	for _, k := range iss.Keys {
-		if slices.Contains(types, did.KeyType(k.KeyType)) {
+		if k.Retired.IsZero() && slices.Contains(types, did.KeyType(k.KeyType)) {
 			sg, err := s.keys.Signer(ctx, k.KeyID)
 			if err != nil {
 				return nil, k, fmt.Errorf("issuer %s key %s: %w", iss.DID, k.KeyID, err)

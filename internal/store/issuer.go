@@ -60,6 +60,14 @@ type IssuerKey struct {
 	// VerificationMethod is the DID URL of the key in the issuer's DID
 	// document (listed under assertionMethod).
 	VerificationMethod string `json:"verificationMethod"`
+	// Retired is when a rotation replaced the key (zero while it signs).
+	// A retired key no longer signs but stays published so that what it
+	// signed keeps verifying.
+	Retired time.Time `json:"retired,omitzero"`
+	// RetireAfter is the latest validUntil of the credentials the issuer
+	// had issued when the key was retired: after it the key may be
+	// unpublished. Zero on a retired key means some of them never expire.
+	RetireAfter time.Time `json:"retireAfter,omitzero"`
 }
 
 // IssuerRecord is an issuer: a DID and its assertion keys.
@@ -206,6 +214,47 @@ func (s *Store) PutIssuer(ctx context.Context, r IssuerRecord) error {
 		return fmt.Errorf("put issuer %s: %w", r.DID, err)
 	}
 	return nil
+}
+
+// UpdateIssuer atomically replaces the issuer with the given DID by what fn
+// returns from its current record; an unknown DID fails with an error
+// wrapping ErrNotFound, and an error from fn aborts without writing. fn
+// runs inside the write transaction: it must be quick and must not call
+// the Store. The DID and Created cannot change.
+func (s *Store) UpdateIssuer(ctx context.Context, id string, fn func(IssuerRecord) (IssuerRecord, error)) (IssuerRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return IssuerRecord{}, fmt.Errorf("update issuer: %w", err)
+	}
+	if err := checkName("issuer DID", id, maxIssuerID); err != nil {
+		return IssuerRecord{}, fmt.Errorf("update issuer: %w", err)
+	}
+	var out IssuerRecord
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketIssuers))
+		v := b.Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		var cur issuerRecordV1
+		if err := decodeJSON(v, &cur); err != nil {
+			return err
+		}
+		next, err := fn(IssuerRecord(cur))
+		if err != nil {
+			return err
+		}
+		next.DID, next.Created = cur.DID, cur.Created
+		nv, err := encodeLimited(issuerRecordV1(next), maxIssuerValue)
+		if err != nil {
+			return err
+		}
+		out = next
+		return b.Put([]byte(id), nv)
+	})
+	if err != nil {
+		return IssuerRecord{}, fmt.Errorf("update issuer %s: %w", id, err)
+	}
+	return out, nil
 }
 
 // Issuer returns the issuer with the given DID, or an error wrapping
