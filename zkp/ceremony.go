@@ -23,6 +23,7 @@ const (
 	phase1Pattern     = "phase1-%04d.bin"
 	phase2Pattern     = "phase2-%04d.bin"
 	commonsFile       = "phase1-sealed.bin"
+	phase2InitFile    = "phase2-initial.bin"
 )
 
 // Ceremony phases.
@@ -63,8 +64,13 @@ type CeremonyState struct {
 	// Contributions lists the SHA-256 digest of each contribution file,
 	// per phase, in order. A contributor checks theirs is listed.
 	Contributions [2][]string `json:"contributions"`
-	// Beacons are the public random beacon values used to seal each phase.
+	// Beacons are the public random beacon values (hex) used to seal each
+	// phase.
 	Beacons [2]string `json:"beacons,omitempty"`
+	// InitialPhase2 is the SHA-256 digest of the initialized phase-2 state
+	// computed by ClosePhase1 (cached because initializing takes tens of
+	// seconds; Finalize and Verify recompute it).
+	InitialPhase2 string `json:"initialPhase2,omitempty"`
 }
 
 // Ceremony drives a Groth16 multi-party setup (gnark's mpcsetup: the
@@ -215,12 +221,9 @@ func (c *Ceremony) Contribute(ctx context.Context) (Contribution, error) {
 	case PhaseCircuit:
 		var prev mpcsetup.Phase2
 		if n == 0 {
-			commons, err := c.readCommons()
-			if err != nil {
+			if err := c.readInitialPhase2(&prev); err != nil {
 				return Contribution{}, err
 			}
-			c.progress(CeremonyProgress{Step: "initialize phase 2 from the circuit", Total: 2})
-			prev.Initialize(c.sys.ccs, commons)
 		} else {
 			c.progress(CeremonyProgress{Step: "verify previous phase 2 contribution", Total: 2})
 			if err := c.readContribution(phase, n-1, &prev); err != nil {
@@ -231,12 +234,8 @@ func (c *Ceremony) Contribute(ctx context.Context) (Contribution, error) {
 				if err := c.readContribution(phase, n-2, &before); err != nil {
 					return Contribution{}, err
 				}
-			} else {
-				commons, err := c.readCommons()
-				if err != nil {
-					return Contribution{}, err
-				}
-				before.Initialize(c.sys.ccs, commons)
+			} else if err := c.readInitialPhase2(&before); err != nil {
+				return Contribution{}, err
 			}
 			if err := before.Verify(&prev); err != nil {
 				return Contribution{}, fmt.Errorf("ceremony: phase 2 contribution %d: %w", n-1, err)
@@ -324,9 +323,37 @@ func (c *Ceremony) ClosePhase1(ctx context.Context, beacon []byte) error {
 	if err := writeAtomic(filepath.Join(c.dir, commonsFile), buf.Bytes()); err != nil {
 		return err
 	}
+	c.progress(CeremonyProgress{Step: "initialize phase 2 from the circuit"})
+	var p2 mpcsetup.Phase2
+	p2.Initialize(c.sys.ccs, commons)
+	buf.Reset()
+	if _, err := p2.WriteTo(&buf); err != nil {
+		return fmt.Errorf("ceremony: encode initial phase 2: %w", err)
+	}
+	if err := writeAtomic(filepath.Join(c.dir, phase2InitFile), buf.Bytes()); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	c.state.InitialPhase2 = hex.EncodeToString(sum[:])
 	c.state.Beacons[0] = hex.EncodeToString(beacon)
 	c.state.Phase = PhaseCircuit
 	return c.save()
+}
+
+// readInitialPhase2 reads the cached initialized phase-2 state.
+func (c *Ceremony) readInitialPhase2(into *mpcsetup.Phase2) error {
+	b, err := os.ReadFile(filepath.Join(c.dir, phase2InitFile))
+	if err != nil {
+		return fmt.Errorf("ceremony: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	if hex.EncodeToString(sum[:]) != c.state.InitialPhase2 {
+		return fmt.Errorf("ceremony: initial phase 2: %w", ErrKeyDigest)
+	}
+	if _, err := into.ReadFrom(bytes.NewReader(b)); err != nil {
+		return fmt.Errorf("ceremony: initial phase 2: %w", err)
+	}
+	return nil
 }
 
 // Finalize verifies all phase-2 contributions, seals the phase with a
