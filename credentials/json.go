@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/chainid/chainid/internal/strictjson"
 )
 
 // Limits applied by ParseCredential and ParsePresentation before any
@@ -110,59 +112,7 @@ func checkJSON(data []byte) error {
 	if len(data) > MaxSize {
 		return fmt.Errorf("document is %d bytes, limit %d", len(data), MaxSize)
 	}
-	if !json.Valid(data) {
-		return fmt.Errorf("not valid JSON")
-	}
-	type frame struct {
-		object bool
-		names  map[string]struct{}
-	}
-	var stack []frame
-	expectName := false
-	for i := 0; i < len(data); i++ {
-		switch data[i] {
-		case '{', '[':
-			if len(stack) >= MaxDepth {
-				return fmt.Errorf("nesting deeper than %d", MaxDepth)
-			}
-			stack = append(stack, frame{object: data[i] == '{'})
-			expectName = data[i] == '{'
-		case '}', ']':
-			stack = stack[:len(stack)-1]
-			expectName = false
-		case ',':
-			expectName = len(stack) > 0 && stack[len(stack)-1].object
-		case '"':
-			j, plain := i+1, true
-			for ; data[j] != '"'; j++ {
-				if data[j] == '\\' {
-					j++
-					plain = false
-				} else if data[j] >= 0x80 {
-					plain = false
-				}
-			}
-			if expectName {
-				name := string(data[i+1 : j])
-				if !plain {
-					if err := json.Unmarshal(data[i:j+1], &name); err != nil {
-						return err
-					}
-				}
-				f := &stack[len(stack)-1]
-				if f.names == nil {
-					f.names = make(map[string]struct{})
-				}
-				if _, dup := f.names[name]; dup {
-					return fmt.Errorf("duplicate member %q", name)
-				}
-				f.names[name] = struct{}{}
-				expectName = false
-			}
-			i = j
-		}
-	}
-	return nil
+	return strictjson.Check(data, MaxDepth)
 }
 
 // splitObject decodes a JSON object into its members, compacted. The

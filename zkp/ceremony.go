@@ -130,6 +130,11 @@ func NewCeremony(dir string, sys *System, cfg CeremonyConfig) (*Ceremony, error)
 	if c.state.CircuitDigest != hex.EncodeToString(sys.digest[:]) {
 		return nil, errors.New("ceremony: the directory is for another circuit")
 	}
+	if c.state.Phase < PhasePowersOfTau || c.state.Phase > PhaseDone ||
+		c.state.DomainSize != ecc.NextPowerOfTwo(uint64(sys.NbConstraints())) ||
+		(c.state.Phase == PhasePowersOfTau && len(c.state.Contributions[1]) != 0) {
+		return nil, fmt.Errorf("ceremony: %s: inconsistent state", ceremonyStateFile)
+	}
 	return c, nil
 }
 
@@ -195,6 +200,9 @@ func (c *Ceremony) Contribute(ctx context.Context) (Contribution, error) {
 		return Contribution{}, err
 	}
 	phase := c.state.Phase
+	if phase != PhasePowersOfTau && phase != PhaseCircuit {
+		return Contribution{}, errors.New("ceremony: already finalized")
+	}
 	n := len(c.state.Contributions[phase-1])
 	var out io.WriterTo
 	switch phase {
@@ -244,8 +252,6 @@ func (c *Ceremony) Contribute(ctx context.Context) (Contribution, error) {
 		c.progress(CeremonyProgress{Step: "contribute to phase 2", Done: 1, Total: 2})
 		prev.Contribute()
 		out = &prev
-	default:
-		return Contribution{}, errors.New("ceremony: already finalized")
 	}
 	var buf bytes.Buffer
 	if _, err := out.WriteTo(&buf); err != nil {

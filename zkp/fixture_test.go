@@ -218,3 +218,9 @@ func validAssignment(t testing.TB) *Circuit {
 	}
 	return w.assignment(pub)
 }
+
+func one() fr.Element {
+	var e fr.Element
+	e.SetOne()
+	return e
+}

@@ -63,10 +63,11 @@ func (p *Proof) MarshalSolidity() []byte { return p.p.MarshalSolidity() }
 
 // proofJSON is the JSON form: base-field coordinates in decimal, B's
 // coordinates as [real, imaginary] pairs.
+// (Slices, not arrays: encoding/json silently drops extra array elements.)
 type proofJSON struct {
-	A [2]string    `json:"a"`
-	B [2][2]string `json:"b"`
-	C [2]string    `json:"c"`
+	A []string   `json:"a"`
+	B [][]string `json:"b"`
+	C []string   `json:"c"`
 }
 
 // MarshalJSON encodes the proof as {"a":[x,y],"b":[[x0,x1],[y0,y1]],"c":[x,y]}
@@ -74,9 +75,9 @@ type proofJSON struct {
 func (p *Proof) MarshalJSON() ([]byte, error) {
 	s := func(e fp.Element) string { return e.String() }
 	return json.Marshal(proofJSON{
-		A: [2]string{s(p.p.Ar.X), s(p.p.Ar.Y)},
-		B: [2][2]string{{s(p.p.Bs.X.A0), s(p.p.Bs.X.A1)}, {s(p.p.Bs.Y.A0), s(p.p.Bs.Y.A1)}},
-		C: [2]string{s(p.p.Krs.X), s(p.p.Krs.Y)},
+		A: []string{s(p.p.Ar.X), s(p.p.Ar.Y)},
+		B: [][]string{{s(p.p.Bs.X.A0), s(p.p.Bs.X.A1)}, {s(p.p.Bs.Y.A0), s(p.p.Bs.Y.A1)}},
+		C: []string{s(p.p.Krs.X), s(p.p.Krs.Y)},
 	})
 }
 
@@ -87,6 +88,9 @@ func (p *Proof) UnmarshalJSON(b []byte) error {
 	var j proofJSON
 	if err := strictJSON(b, &j); err != nil {
 		return fmt.Errorf("parse proof: %w", err)
+	}
+	if len(j.A) != 2 || len(j.C) != 2 || len(j.B) != 2 || len(j.B[0]) != 2 || len(j.B[1]) != 2 {
+		return errors.New("parse proof: want a and c as [x, y], b as [[x0, x1], [y0, y1]]")
 	}
 	var q groth16bn254.Proof
 	coords := []struct {
@@ -129,18 +133,20 @@ func strictJSON(b []byte, v any) error {
 }
 
 // publicJSON is the JSON form of PublicInputs.
+// Slices, not arrays: encoding/json silently drops extra array elements,
+// so lengths are checked explicitly.
 type publicJSON struct {
-	IssuerKey      [2]string                    `json:"issuerKey"`
-	SchemaID       string                       `json:"schemaId"`
-	DisclosureMask uint64                       `json:"disclosureMask"`
-	Revealed       [MaxAttributes]string        `json:"revealed"`
-	Predicates     [MaxPredicates]predicateJSON `json:"predicates"`
-	Now            int64                        `json:"now"`
-	StatusRoot     string                       `json:"statusRoot"`
-	Nullifier      string                       `json:"nullifier"`
-	Scope          string                       `json:"scope"`
-	Nonce          string                       `json:"nonce"`
-	Audience       string                       `json:"audience"`
+	IssuerKey      []string        `json:"issuerKey"`
+	SchemaID       string          `json:"schemaId"`
+	DisclosureMask uint64          `json:"disclosureMask"`
+	Revealed       []string        `json:"revealed"`
+	Predicates     []predicateJSON `json:"predicates"`
+	Now            int64           `json:"now"`
+	StatusRoot     string          `json:"statusRoot"`
+	Nullifier      string          `json:"nullifier"`
+	Scope          string          `json:"scope"`
+	Nonce          string          `json:"nonce"`
+	Audience       string          `json:"audience"`
 }
 
 type predicateJSON struct {
@@ -155,7 +161,9 @@ type predicateJSON struct {
 func (p *PublicInputs) MarshalJSON() ([]byte, error) {
 	x, y := p.IssuerKey.XY()
 	j := publicJSON{
-		IssuerKey:      [2]string{x.String(), y.String()},
+		IssuerKey:      []string{x.String(), y.String()},
+		Revealed:       make([]string, MaxAttributes),
+		Predicates:     make([]predicateJSON, MaxPredicates),
 		SchemaID:       p.SchemaID.String(),
 		DisclosureMask: p.mask(),
 		Now:            p.Now.Unix(),
@@ -184,6 +192,10 @@ func (p *PublicInputs) UnmarshalJSON(b []byte) error {
 	var j publicJSON
 	if err := strictJSON(b, &j); err != nil {
 		return fmt.Errorf("parse public inputs: %w", err)
+	}
+	if len(j.IssuerKey) != 2 || len(j.Revealed) != MaxAttributes || len(j.Predicates) != MaxPredicates {
+		return fmt.Errorf("parse public inputs: want issuerKey [x, y], %d revealed values and %d predicate slots",
+			MaxAttributes, MaxPredicates)
 	}
 	var errs []error
 	el := func(s string) fr.Element {

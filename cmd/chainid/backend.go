@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/chainid/chainid/api"
 	"github.com/chainid/chainid/internal/store"
 	"github.com/chainid/chainid/resolver"
@@ -55,6 +57,17 @@ func openBackend(ctx context.Context, cfg *Config) (backend, error) {
 		return nil, terr
 	}
 	return newRemoteBackend(si.URL, token)
+}
+
+// withBackend runs fn with a backend opened by openBackend and closes it.
+func withBackend(c *cobra.Command, cfg *Config, fn func(ctx context.Context, b backend) error) error {
+	ctx := c.Context()
+	b, err := openBackend(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	return fn(ctx, b)
 }
 
 // remoteBackend talks to a chainid server over HTTP.

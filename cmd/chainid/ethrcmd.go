@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/big"
@@ -25,21 +26,13 @@ func newCreateEthrCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 			"--chain-name, by network name (did:ethr:NAME:0x…).",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			ctx := c.Context()
-			b, err := openBackend(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			info, err := b.CreateDID(ctx, api.CreateDIDRequest{Method: "ethr", Label: label, Network: cfg.ChainName})
-			if err != nil {
-				return err
-			}
-			if cfg.JSON {
-				return writeJSON(stdout, info)
-			}
-			_, err = fmt.Fprintln(stdout, info.DID)
-			return err
+			return withBackend(c, cfg, func(ctx context.Context, b backend) error {
+				info, err := b.CreateDID(ctx, api.CreateDIDRequest{Method: "ethr", Label: label, Network: cfg.ChainName})
+				if err != nil {
+					return err
+				}
+				return writeLine(stdout, cfg.JSON, info, info.DID)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&label, "label", "", "a label to find the key by")
@@ -115,25 +108,17 @@ func newUpdateCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 				}
 				op.Owner = owner
 			}
-			ctx := c.Context()
-			b, err := openBackend(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			res, err := b.UpdateDID(ctx, args[0], op)
-			if err != nil {
-				return err
-			}
-			if cfg.JSON {
-				return writeJSON(stdout, res)
-			}
-			line := fmt.Sprintf("%s: %s in transaction %s, block %d", res.DID, res.Op, res.TxHash, res.Block)
-			if res.KeyID != "" {
-				line += ", key " + res.KeyID
-			}
-			_, err = fmt.Fprintln(stdout, line)
-			return err
+			return withBackend(c, cfg, func(ctx context.Context, b backend) error {
+				res, err := b.UpdateDID(ctx, args[0], op)
+				if err != nil {
+					return err
+				}
+				line := fmt.Sprintf("%s: %s in transaction %s, block %d", res.DID, res.Op, res.TxHash, res.Block)
+				if res.KeyID != "" {
+					line += ", key " + res.KeyID
+				}
+				return writeLine(stdout, cfg.JSON, res, line)
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -163,20 +148,16 @@ func newChainCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 		Short: "Show each configured chain: head, registry, index tip, relayer",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			ctx := c.Context()
-			b, err := openBackend(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			st, err := b.ChainStatus(ctx)
-			if err != nil {
-				return err
-			}
-			if cfg.JSON {
-				return writeJSON(stdout, st)
-			}
-			return writeChainStatus(stdout, st)
+			return withBackend(c, cfg, func(ctx context.Context, b backend) error {
+				st, err := b.ChainStatus(ctx)
+				if err != nil {
+					return err
+				}
+				if cfg.JSON {
+					return writeJSON(stdout, st)
+				}
+				return writeChainStatus(stdout, st)
+			})
 		},
 	}
 
@@ -196,21 +177,13 @@ func newChainCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 			if err := checkRPCURL(rpcURL); err != nil {
 				return fmt.Errorf("--rpc: %w", err)
 			}
-			ctx := c.Context()
-			b, err := openBackend(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			res, err := b.DeployRegistry(ctx, api.DeployRequest{RPCURL: rpcURL, ChainID: chainID, KeyID: keyID})
-			if err != nil {
-				return err
-			}
-			if cfg.JSON {
-				return writeJSON(stdout, res)
-			}
-			_, err = fmt.Fprintf(stdout, "registry deployed at %s on chain %d in block %d (transaction %s)\n", res.Registry, res.ChainID, res.Block, res.TxHash)
-			return err
+			return withBackend(c, cfg, func(ctx context.Context, b backend) error {
+				res, err := b.DeployRegistry(ctx, api.DeployRequest{RPCURL: rpcURL, ChainID: chainID, KeyID: keyID})
+				if err != nil {
+					return err
+				}
+				return writeLine(stdout, cfg.JSON, res, fmt.Sprintf("registry deployed at %s on chain %d in block %d (transaction %s)", res.Registry, res.ChainID, res.Block, res.TxHash))
+			})
 		},
 	}
 	deploy.Flags().StringVar(&rpcURL, "rpc", "", "JSON-RPC URL of a node of the target chain")

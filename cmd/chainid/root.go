@@ -51,11 +51,7 @@ func newVersionCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			if cfg.JSON {
-				return writeJSON(stdout, map[string]string{"version": buildVersion()})
-			}
-			_, err := fmt.Fprintln(stdout, "chainid "+buildVersion())
-			return err
+			return writeLine(stdout, cfg.JSON, map[string]string{"version": buildVersion()}, "chainid "+buildVersion())
 		},
 	}
 }
@@ -105,21 +101,13 @@ func newDIDCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 			Short: "Create a did:" + method + " with a new key",
 			Args:  cobra.NoArgs,
 			RunE: func(c *cobra.Command, _ []string) error {
-				ctx := c.Context()
-				b, err := openBackend(ctx, cfg)
-				if err != nil {
-					return err
-				}
-				defer b.Close()
-				info, err := b.CreateKey(ctx, api.CreateKeyRequest{Method: method, KeyType: keyType, Label: label})
-				if err != nil {
-					return err
-				}
-				if cfg.JSON {
-					return writeJSON(stdout, info)
-				}
-				_, err = fmt.Fprintln(stdout, info.DID)
-				return err
+				return withBackend(c, cfg, func(ctx context.Context, b backend) error {
+					info, err := b.CreateKey(ctx, api.CreateKeyRequest{Method: method, KeyType: keyType, Label: label})
+					if err != nil {
+						return err
+					}
+					return writeLine(stdout, cfg.JSON, info, info.DID)
+				})
 			},
 		}
 		sub.Flags().StringVar(&keyType, "type", "Ed25519", "key type: Ed25519, P-256 or secp256k1")
@@ -132,28 +120,15 @@ func newDIDCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 		Short: "List the DIDs whose keys are in the keystore",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			ctx := c.Context()
-			b, err := openBackend(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer b.Close()
-			keys, err := b.ListKeys(ctx)
-			if err != nil {
-				return err
-			}
-			if cfg.JSON {
-				if keys == nil {
-					keys = []api.KeyInfo{}
+			return withBackend(c, cfg, func(ctx context.Context, b backend) error {
+				keys, err := b.ListKeys(ctx)
+				if err != nil {
+					return err
 				}
-				return writeJSON(stdout, keys)
-			}
-			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "DID\tKEY TYPE\tLABEL\tCREATED")
-			for _, k := range keys {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.DID, k.KeyType, k.Label, k.Created.UTC().Format(time.RFC3339))
-			}
-			return tw.Flush()
+				return writeTable(stdout, cfg.JSON, keys, "DID\tKEY TYPE\tLABEL\tCREATED", func(k api.KeyInfo) string {
+					return fmt.Sprintf("%s\t%s\t%s\t%s", k.DID, k.KeyType, k.Label, k.Created.UTC().Format(time.RFC3339))
+				})
+			})
 		},
 	}
 	create.AddCommand(newCreateEthrCommand(cfg, stdout))
@@ -172,4 +147,32 @@ func writeJSONIndent(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// writeLine writes v as JSON when asJSON is set (--json), and otherwise
+// line and a newline.
+func writeLine(w io.Writer, asJSON bool, v any, line string) error {
+	if asJSON {
+		return writeJSON(w, v)
+	}
+	_, err := fmt.Fprintln(w, line)
+	return err
+}
+
+// writeTable writes items as a JSON array (never null) when asJSON is set
+// (--json), and otherwise as a table: header, then row(item) per item, with
+// columns separated by tabs.
+func writeTable[T any](w io.Writer, asJSON bool, items []T, header string, row func(T) string) error {
+	if asJSON {
+		if items == nil {
+			items = []T{}
+		}
+		return writeJSON(w, items)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	for _, it := range items {
+		fmt.Fprintln(tw, row(it))
+	}
+	return tw.Flush()
 }

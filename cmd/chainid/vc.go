@@ -250,11 +250,7 @@ func newVCCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command {
 					if err != nil {
 						return err
 					}
-					if cfg.JSON {
-						return writeJSON(stdout, st)
-					}
-					_, err = fmt.Fprintf(stdout, "%s: revoked=%v suspended=%v\n", st.ID, st.Revoked, st.Suspended)
-					return err
+					return writeLine(stdout, cfg.JSON, st, fmt.Sprintf("%s: revoked=%v suspended=%v", st.ID, st.Revoked, st.Suspended))
 				})
 			},
 		})
@@ -384,11 +380,7 @@ func newSchemaCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if cfg.JSON {
-					return writeJSON(stdout, info)
-				}
-				_, err = fmt.Fprintln(stdout, info.ID)
-				return err
+				return writeLine(stdout, cfg.JSON, info, info.ID)
 			})
 		},
 	}
@@ -404,18 +396,9 @@ func newSchemaCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if cfg.JSON {
-					if list == nil {
-						list = []api.SchemaInfo{}
-					}
-					return writeJSON(stdout, list)
-				}
-				tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "SCHEMA\tISSUER\tCREATED")
-				for _, s := range list {
-					fmt.Fprintf(tw, "%s\t%s\t%s\n", s.ID, s.Issuer, s.Created.UTC().Format(time.RFC3339))
-				}
-				return tw.Flush()
+				return writeTable(stdout, cfg.JSON, list, "SCHEMA\tISSUER\tCREATED", func(s api.SchemaInfo) string {
+					return fmt.Sprintf("%s\t%s\t%s", s.ID, s.Issuer, s.Created.UTC().Format(time.RFC3339))
+				})
 			})
 		},
 	}
@@ -436,22 +419,13 @@ func newIssuerCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if cfg.JSON {
-					if list == nil {
-						list = []api.IssuerInfo{}
-					}
-					return writeJSON(stdout, list)
-				}
-				tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "DID\tDEFAULT\tKEYS\tLABEL")
-				for _, i := range list {
+				return writeTable(stdout, cfg.JSON, list, "DID\tDEFAULT\tKEYS\tLABEL", func(i api.IssuerInfo) string {
 					var kts []string
 					for _, k := range i.Keys {
 						kts = append(kts, k.KeyType)
 					}
-					fmt.Fprintf(tw, "%s\t%v\t%s\t%s\n", i.DID, i.Default, strings.Join(kts, ","), i.Label)
-				}
-				return tw.Flush()
+					return fmt.Sprintf("%s\t%v\t%s\t%s", i.DID, i.Default, strings.Join(kts, ","), i.Label)
+				})
 			})
 		},
 	}
@@ -481,11 +455,7 @@ func newIssuerCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if cfg.JSON {
-					return writeJSON(stdout, info)
-				}
-				_, err = fmt.Fprintln(stdout, info.DID)
-				return err
+				return writeLine(stdout, cfg.JSON, info, info.DID)
 			})
 		},
 	}
@@ -547,11 +517,7 @@ func newAPIKeyCommand(cfg *Config, stdout io.Writer) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if cfg.JSON {
-					return writeJSON(stdout, info)
-				}
-				_, err = fmt.Fprintln(stdout, info.Key)
-				return err
+				return writeLine(stdout, cfg.JSON, info, info.Key)
 			})
 		},
 	}

@@ -5,15 +5,14 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/sha256"
 	"fmt"
 	"slices"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	secpecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jws"
+
+	"github.com/chainid/chainid/internal/es256k"
 )
 
 // supportedAlgs are the only algorithms ever accepted, whatever the caller's
@@ -47,10 +46,10 @@ func algOf(pub crypto.PublicKey) (string, error) {
 }
 
 // signerFor returns the jws.Signer of a supported algorithm: jwx's own for
-// EdDSA and ES256, this package's for ES256K.
+// EdDSA and ES256, internal/es256k's for ES256K.
 func signerFor(alg string) (jws.Signer, error) {
 	if alg == AlgES256K {
-		return es256k{}, nil
+		return es256k.JWS{}, nil
 	}
 	s, err := jws.NewSigner(jwa.SignatureAlgorithm(alg))
 	if err != nil {
@@ -62,7 +61,7 @@ func signerFor(alg string) (jws.Signer, error) {
 // verifierFor returns the jws.Verifier of a supported algorithm.
 func verifierFor(alg string) (jws.Verifier, error) {
 	if alg == AlgES256K {
-		return es256k{}, nil
+		return es256k.JWS{}, nil
 	}
 	v, err := jws.NewVerifier(jwa.SignatureAlgorithm(alg))
 	if err != nil {
@@ -84,81 +83,4 @@ func allowedAlgs(list []string) []string {
 		}
 	}
 	return out
-}
-
-// es256k is ES256K (RFC 8812: ECDSA over secp256k1 with SHA-256, 64-byte
-// r||s signatures) as a jws.Signer and jws.Verifier, on decred's secp256k1.
-// It is passed to jwx's message API directly and never registered.
-type es256k struct{}
-
-func (es256k) Algorithm() jwa.SignatureAlgorithm { return jwa.ES256K }
-
-// Sign signs with a crypto.Signer whose public key is a
-// *secp256k1.PublicKey (the signer gets the SHA-256 digest and may answer
-// r||s or ASN.1 DER) or with a *secp256k1.PrivateKey. The result has low S.
-func (es256k) Sign(payload []byte, key any) ([]byte, error) {
-	digest := sha256.Sum256(payload)
-	var sig *secpecdsa.Signature
-	switch k := key.(type) {
-	case *secp256k1.PrivateKey:
-		sig = secpecdsa.Sign(k, digest[:])
-	case crypto.Signer:
-		if _, ok := k.Public().(*secp256k1.PublicKey); !ok {
-			return nil, fmt.Errorf("ES256K needs a secp256k1 key, signer has %T", k.Public())
-		}
-		raw, err := k.Sign(rand.Reader, digest[:], crypto.SHA256)
-		if err != nil {
-			return nil, fmt.Errorf("ES256K sign: %w", err)
-		}
-		if len(raw) == 64 {
-			sig, err = parseRS(raw)
-		} else {
-			sig, err = secpecdsa.ParseDERSignature(raw)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("ES256K sign: signer answered neither r||s nor DER: %w", err)
-		}
-	default:
-		return nil, fmt.Errorf("ES256K needs a secp256k1 signer, got %T", key)
-	}
-	r, s := sig.R(), sig.S()
-	if s.IsOverHalfOrder() {
-		s.Negate()
-	}
-	out := make([]byte, 64)
-	r.PutBytesUnchecked(out[:32])
-	s.PutBytesUnchecked(out[32:])
-	return out, nil
-}
-
-// Verify checks a 64-byte r||s signature under a *secp256k1.PublicKey.
-func (es256k) Verify(payload, signature []byte, key any) error {
-	pub, ok := key.(*secp256k1.PublicKey)
-	if !ok || pub == nil {
-		return fmt.Errorf("ES256K needs a *secp256k1.PublicKey, got %T", key)
-	}
-	if len(signature) != 64 {
-		return fmt.Errorf("ES256K signature of %d bytes, want 64", len(signature))
-	}
-	sig, err := parseRS(signature)
-	if err != nil {
-		return err
-	}
-	digest := sha256.Sum256(payload)
-	if !sig.Verify(digest[:], pub) {
-		return fmt.Errorf("ES256K signature does not match")
-	}
-	return nil
-}
-
-// parseRS parses r||s, refusing zero and out-of-range scalars.
-func parseRS(b []byte) (*secpecdsa.Signature, error) {
-	var r, s secp256k1.ModNScalar
-	if r.SetByteSlice(b[:32]) || r.IsZero() {
-		return nil, fmt.Errorf("ES256K signature r is out of range")
-	}
-	if s.SetByteSlice(b[32:]) || s.IsZero() {
-		return nil, fmt.Errorf("ES256K signature s is out of range")
-	}
-	return secpecdsa.NewSignature(&r, &s), nil
 }

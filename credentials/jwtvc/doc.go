@@ -17,11 +17,11 @@
 // its message API (jws.Headers, jws.Signature.Sign, which also writes the
 // compact serialization), verification splits with jws.SplitCompact and
 // checks signatures with jwx's jws.Verifier for EdDSA and ES256. Two parts
-// are this package's own:
+// are not jwx's:
 //   - ES256K. jwx/v2 implements it only when built with the jwx_es256k tag,
-//     so the package carries an ES256K [jws.Signer] and [jws.Verifier] over
-//     github.com/decred/dcrd/dcrec/secp256k1/v4 and hands them to the same
-//     message API, instead of registering them with
+//     so the package uses the ES256K [jws.Signer] and [jws.Verifier] of the
+//     module's internal/es256k (over github.com/decred/dcrd/dcrec/secp256k1/v4)
+//     and hands them to the same message API, instead of registering them with
 //     jws.RegisterSigner/RegisterVerifier: those registries are
 //     process-wide, and writing to them would change what every other jwx
 //     user in the program accepts. No build tag is needed.

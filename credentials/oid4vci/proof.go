@@ -18,8 +18,7 @@ import (
 	"time"
 
 	"github.com/chainid/chainid/did"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	secpecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+	"github.com/chainid/chainid/internal/es256k"
 )
 
 // Size limits of a key proof.
@@ -338,22 +337,7 @@ func verifySignature(alg string, pub crypto.PublicKey, input, sig []byte) error 
 		}
 		return nil
 	case AlgES256K:
-		k, ok := pub.(*secp256k1.PublicKey)
-		if !ok || k == nil {
-			return fmt.Errorf("ES256K needs a secp256k1 key, got %T", pub)
-		}
-		if len(sig) != 64 {
-			return fmt.Errorf("ES256K signature of %d bytes, want 64", len(sig))
-		}
-		var r, ss secp256k1.ModNScalar
-		if r.SetByteSlice(sig[:32]) || r.IsZero() || ss.SetByteSlice(sig[32:]) || ss.IsZero() {
-			return errors.New("ES256K signature scalar out of range")
-		}
-		d := sha256.Sum256(input)
-		if !secpecdsa.NewSignature(&r, &ss).Verify(d[:], k) {
-			return errors.New("ES256K signature mismatch")
-		}
-		return nil
+		return es256k.JWS{}.Verify(input, sig, pub)
 	}
 	return fmt.Errorf("alg %q is not supported", alg)
 }

@@ -21,11 +21,11 @@
 // signers and verifiers, compact serialization) for EdDSA (Ed25519) and
 // ES256 (P-256). ES256K (secp256k1, RFC 8812) is not in jwx/v2 without
 // the jwx_es256k build tag and then only for *ecdsa keys, so this package
-// has its own jws.Signer/jws.Verifier for it, built on decred secp256k1 and
-// handed to jwx per call: no build tags and no global registration. The
-// ES256K signer accepts any crypto.Signer whose Public() is a
-// *secp256k1.PublicKey and whose Sign returns 64-byte r||s (the keystore's
-// Secp256k1Signer) or DER.
+// uses the module's internal/es256k jws.Signer/jws.Verifier, built on
+// decred secp256k1 and handed to jwx per call: no build tags and no global
+// registration. The ES256K signer accepts any crypto.Signer whose Public()
+// is a *secp256k1.PublicKey and whose Sign returns 64-byte r||s (the
+// keystore's Secp256k1Signer) or DER; signatures come out with low S.
 //
 // Issuer keys are found only through the kid header. Resolving an HTTPS
 // iss through SD-JWT VC issuer metadata (/.well-known/jwt-vc-issuer) and

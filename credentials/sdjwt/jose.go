@@ -5,16 +5,16 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	secpecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 	"github.com/lestrrat-go/jwx/v2/jwa"
 	"github.com/lestrrat-go/jwx/v2/jws"
+
+	"github.com/chainid/chainid/internal/es256k"
 )
 
 // JWS algorithms this package signs and accepts. Everything else — none,
@@ -44,70 +44,10 @@ func algFor(pub crypto.PublicKey) (string, error) {
 	return "", fmt.Errorf("%w: %T", ErrUnsupportedKey, pub)
 }
 
-// es256k is a jws.Signer and jws.Verifier for ES256K (RFC 8812). jwx/v2
-// only supports secp256k1 behind the jwx_es256k build tag and then only for
-// *ecdsa keys; chainid's secp256k1 keys are decred keys whose crypto.Signer
-// returns a 64-byte r||s signature. Instead of registering a global signer
-// (package state), this type is handed to jwx per call.
-type es256k struct{}
-
-func (es256k) Algorithm() jwa.SignatureAlgorithm { return jwa.ES256K }
-
-// Sign signs the JWS signing input with a crypto.Signer whose public key is
-// a *secp256k1.PublicKey and whose signature is r||s (64 bytes), or whose
-// signature is ASN.1 DER (converted).
-func (es256k) Sign(payload []byte, key any) ([]byte, error) {
-	s, ok := key.(crypto.Signer)
-	if !ok {
-		return nil, fmt.Errorf("ES256K needs a crypto.Signer, got %T", key)
-	}
-	digest := sha256.Sum256(payload)
-	sig, err := s.Sign(nil, digest[:], crypto.SHA256)
-	if err != nil {
-		return nil, fmt.Errorf("ES256K sign: %w", err)
-	}
-	if len(sig) == 64 {
-		return sig, nil
-	}
-	parsed, err := secpecdsa.ParseDERSignature(sig)
-	if err != nil {
-		return nil, fmt.Errorf("ES256K sign: signature is neither r||s nor DER: %w", err)
-	}
-	r, sv := parsed.R(), parsed.S()
-	out := make([]byte, 64)
-	r.PutBytesUnchecked(out[:32])
-	sv.PutBytesUnchecked(out[32:])
-	return out, nil
-}
-
-// Verify checks a 64-byte r||s ES256K signature. High-S signatures are
-// accepted, as RFC 8812 does not require low S.
-func (es256k) Verify(payload, signature []byte, key any) error {
-	pub, ok := key.(*secp256k1.PublicKey)
-	if !ok {
-		return fmt.Errorf("ES256K needs a *secp256k1.PublicKey, got %T", key)
-	}
-	if len(signature) != 64 {
-		return fmt.Errorf("ES256K signature is %d bytes, want 64", len(signature))
-	}
-	var r, s secp256k1.ModNScalar
-	if overflow := r.SetByteSlice(signature[:32]); overflow || r.IsZero() {
-		return errors.New("ES256K signature r out of range")
-	}
-	if overflow := s.SetByteSlice(signature[32:]); overflow || s.IsZero() {
-		return errors.New("ES256K signature s out of range")
-	}
-	digest := sha256.Sum256(payload)
-	if !secpecdsa.NewSignature(&r, &s).Verify(digest[:], pub) {
-		return errors.New("ES256K signature does not verify")
-	}
-	return nil
-}
-
 // jwsSigner returns the jwx signer for alg.
 func jwsSigner(alg string) (jws.Signer, error) {
 	if alg == AlgES256K {
-		return es256k{}, nil
+		return es256k.JWS{}, nil
 	}
 	s, err := jws.NewSigner(jwa.SignatureAlgorithm(alg))
 	if err != nil {
@@ -120,7 +60,7 @@ func jwsSigner(alg string) (jws.Signer, error) {
 func jwsVerifier(alg string) (jws.Verifier, error) {
 	switch alg {
 	case AlgES256K:
-		return es256k{}, nil
+		return es256k.JWS{}, nil
 	case AlgEdDSA, AlgES256:
 		v, err := jws.NewVerifier(jwa.SignatureAlgorithm(alg))
 		if err != nil {

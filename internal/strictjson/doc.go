@@ -1,0 +1,12 @@
+// Package strictjson checks, before encoding/json decodes a document, that
+// it is valid JSON, nests no deeper than a limit and names no object member
+// twice at any depth.
+//
+// # Security considerations
+//
+// encoding/json keeps the last of two members with the same name while
+// other parsers keep the first, which lets one document mean two things to
+// two verifiers. [Check] compares member names as decoded strings, so
+// "\u0061" and "a" collide. Its cost is linear in the input and its memory
+// is bounded by the nesting limit and the number of member names.
+package strictjson

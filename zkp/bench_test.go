@@ -1,0 +1,102 @@
+package zkp
+
+import (
+	"testing"
+)
+
+func BenchmarkProve(b *testing.B) {
+	keys := testKeys(b)
+	w := &testFixture(b).witness
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := Prove(b.Context(), keys.Proving, w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	keys := testKeys(b)
+	pf, err := proofOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := Verify(keys.Verifying, pf.proof, pf.pub); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkColdProve measures a fresh prover process's path to its first
+// proof: compile the circuit, load digest-checked raw keys, prove.
+func BenchmarkColdProve(b *testing.B) {
+	dir := b.TempDir()
+	if err := WriteKeys(dir, testKeys(b)); err != nil {
+		b.Fatal(err)
+	}
+	w := &testFixture(b).witness
+	b.ResetTimer()
+	for b.Loop() {
+		sys, err := Compile()
+		if err != nil {
+			b.Fatal(err)
+		}
+		keys, err := LoadKeys(dir, sys, LoadOptions{AllowDevelopment: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := Prove(b.Context(), keys.Proving, w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoadKeys(b *testing.B) {
+	dir := b.TempDir()
+	if err := WriteKeys(dir, testKeys(b)); err != nil {
+		b.Fatal(err)
+	}
+	sys := testSystem(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := LoadKeys(dir, sys, LoadOptions{AllowDevelopment: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCompile(b *testing.B) {
+	for b.Loop() {
+		if _, err := Compile(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStatusTreeBuildFull(b *testing.B) {
+	bits := make([]byte, MaxStatusBits/8)
+	for i := range bits {
+		bits[i] = byte(i*131 + 7) // every subtree non-zero
+	}
+	for b.Loop() {
+		if _, err := NewStatusTree(bits); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkStatusTreeSet(b *testing.B) {
+	tree, err := NewStatusTree(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := uint64(0)
+	for b.Loop() {
+		if err := tree.Set(i%MaxStatusBits, true); err != nil {
+			b.Fatal(err)
+		}
+		i += 7919
+	}
+}
