@@ -573,13 +573,28 @@ func TestPublicInputsEncoding(t *testing.T) {
 		})
 	}
 
-	// Refusals on the JSON form.
+	// Refusals on the JSON form: a duplicate member (encoding/json would keep
+	// the last one).
+	dup := bytes.Replace(js, []byte(`"nonce":`), []byte(`"nonce":"1","nonce":`), 1)
+	if bytes.Equal(dup, js) {
+		t.Fatal("test setup: no nonce member")
+	}
+	var pd PublicInputs
+	if err := json.Unmarshal(dup, &pd); err == nil {
+		t.Fatal("duplicate member accepted")
+	}
 	var obj map[string]any
 	if err := json.Unmarshal(js, &obj); err != nil {
 		t.Fatal(err)
 	}
 	for name, mutate := range map[string]func(m map[string]any){
-		"unknown field":      func(m map[string]any) { m["extra"] = 1 },
+		"unknown field":    func(m map[string]any) { m["extra"] = 1 },
+		"case-folded name": func(m map[string]any) { m["Nonce"] = m["nonce"]; delete(m, "nonce") },
+		"nested case-folded": func(m map[string]any) {
+			p := m["predicates"].([]any)[0].(map[string]any)
+			p["OP"] = p["op"]
+			delete(p, "op")
+		},
 		"nonce = r":          func(m map[string]any) { m["nonce"] = r.String() },
 		"hex nonce = r":      func(m map[string]any) { m["nonce"] = "0x" + r.Text(16) },
 		"revealed too short": func(m map[string]any) { m["revealed"] = m["revealed"].([]any)[:15] },

@@ -11,6 +11,8 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fp"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
+
+	"github.com/chainid/chainid/internal/strictjson"
 )
 
 // Proof is a Groth16 proof (A, B, C). Groth16 proofs can be re-randomized
@@ -119,8 +121,14 @@ func (p *Proof) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// strictJSON decodes exactly one JSON value, refusing unknown fields.
+// strictJSON decodes exactly one JSON value into v (a plain wire struct),
+// refusing invalid JSON, nesting deeper than 8, duplicate members, unknown
+// fields and member names that differ from the canonical ones only in case
+// (which encoding/json would otherwise accept).
 func strictJSON(b []byte, v any) error {
+	if err := strictjson.Check(b, 8); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -128,6 +136,46 @@ func strictJSON(b []byte, v any) error {
 	}
 	if dec.More() {
 		return errors.New("trailing data after JSON value")
+	}
+	canonical, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var in, want any
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(canonical, &want); err != nil {
+		return err
+	}
+	return exactNames(in, want)
+}
+
+// exactNames checks that every member name in the decoded input appears
+// with exactly that spelling in the canonical re-encoding.
+func exactNames(in, want any) error {
+	switch x := in.(type) {
+	case map[string]any:
+		w, _ := want.(map[string]any)
+		for k, v := range x {
+			wv, ok := w[k]
+			if !ok {
+				return fmt.Errorf("unexpected member name %q", k)
+			}
+			if err := exactNames(v, wv); err != nil {
+				return err
+			}
+		}
+	case []any:
+		w, _ := want.([]any)
+		for i := range x {
+			if i >= len(w) {
+				return nil // lengths are checked by the callers
+			}
+			if err := exactNames(x[i], w[i]); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
