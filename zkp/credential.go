@@ -153,7 +153,9 @@ func ParseIssuerKey(b []byte) (*IssuerKey, error) {
 func (k *IssuerKey) Bytes() []byte { return k.priv.Bytes() }
 
 // Public returns the public key.
-func (k *IssuerKey) Public() IssuerPublicKey { return IssuerPublicKey{a: k.priv.PublicKey.A} }
+func (k *IssuerKey) Public() IssuerPublicKey {
+	return IssuerPublicKey{a: k.priv.PublicKey.A, valid: true} // checked when k was made
+}
 
 // Sign signs the credential's message.
 func (k *IssuerKey) Sign(c *Credential) (Signature, error) {
@@ -172,7 +174,17 @@ func (k *IssuerKey) Sign(c *Credential) (Signature, error) {
 // IssuerPublicKey is an issuer's public key: a point of the prime-order
 // subgroup of BN254's twisted Edwards curve, never the identity.
 type IssuerPublicKey struct {
-	a twistededwards.PointAffine
+	a     twistededwards.PointAffine
+	valid bool // set by the constructors after checkPoint
+}
+
+// check validates keys that did not come from a checking constructor (the
+// zero value).
+func (pk IssuerPublicKey) check() error {
+	if pk.valid {
+		return nil
+	}
+	return checkPoint(&pk.a)
 }
 
 // ParseIssuerPublicKey parses the 32-byte compressed form returned by Bytes
@@ -189,7 +201,7 @@ func ParseIssuerPublicKey(b []byte) (IssuerPublicKey, error) {
 	if err := checkPoint(&p); err != nil {
 		return IssuerPublicKey{}, err
 	}
-	return IssuerPublicKey{a: p}, nil
+	return IssuerPublicKey{a: p, valid: true}, nil
 }
 
 // IssuerPublicKeyFromXY builds a key from its affine coordinates (the form
@@ -199,7 +211,7 @@ func IssuerPublicKeyFromXY(x, y fr.Element) (IssuerPublicKey, error) {
 	if err := checkPoint(&p); err != nil {
 		return IssuerPublicKey{}, err
 	}
-	return IssuerPublicKey{a: p}, nil
+	return IssuerPublicKey{a: p, valid: true}, nil
 }
 
 // checkPoint refuses points off the curve, of small order and outside the
@@ -240,7 +252,7 @@ func (pk IssuerPublicKey) Verify(c *Credential, sig Signature) error {
 	if err != nil {
 		return fmt.Errorf("verify credential signature: %w", err)
 	}
-	if err := checkPoint(&pk.a); err != nil {
+	if err := pk.check(); err != nil {
 		return err
 	}
 	mb := m.Bytes()

@@ -47,24 +47,33 @@
 //
 // # Cost
 //
-// Measured on a shared 2-core machine (see testdata/constraints.golden and
-// the benchmarks; numbers under load from other processes vary by 2×):
+// Measured on this project's 2-core machine with gnark v0.14.0 (see
+// testdata/constraints.golden and the benchmarks; under load from other
+// processes times double):
 //
 //   - 15,852 R1CS constraints (FFT domain 2^14), 70 public and 40 secret
-//     inputs. The EdDSA check (about 4.9k) and 48 Poseidon2 compressions
-//     (187 each, about 9k) dominate; each predicate slot costs about 400.
+//     inputs: EdDSA verification 6,293 (of which 935 for the Poseidon2
+//     challenge hash), credential message hash 3,907, status path (depth
+//     17) 3,215, predicate slots 4 × 392, validity period 260, holder
+//     commitment and nullifier 561, disclosure 49. One Poseidon2
+//     compression costs 187.
 //   - Proof: 164 bytes (MarshalBinary), 256 bytes in Solidity form.
-//   - Proving: 0.22–0.26 s; verification: 1.2–1.4 ms (including the native
-//     checks of the public inputs); compile 0.1 s; loading raw keys about
-//     0.1 s; a cold process reaches its first proof in about 0.5 s.
-//   - Development setup: about 6 s. Ceremony on this circuit: minutes,
-//     dominated by gnark's phase-2 initialization (see Ceremony).
+//   - Proving (BenchmarkProve, idle machine): 0.24 s, of which about 1 ms
+//     for the native pre-checks and 12 ms for the witness solver.
+//   - Verification (BenchmarkVerify): 1.1–1.2 ms, of which gnark's pairing
+//     check with its 70-input multi-exponentiation is about 1.0 ms.
+//   - Cold prover (BenchmarkColdProve: compile 0.09 s, load raw keys with
+//     digest checks 0.015 s, prove): 0.32 s to the first proof.
+//   - Development setup: 6 s. A two-contributor ceremony on this circuit
+//     took 9.5 minutes under heavy load (phase-2 initialization, which
+//     gnark computes with affine additions, dominates; it runs once in
+//     ClosePhase1 and again in Finalize and Verify).
 //
 // The sizes are constants (MaxAttributes, MaxPredicates, MaxSetSize,
 // TreeDepth); see their documentation for the cost of raising them.
 // Staying at or below 16,384 constraints keeps the FFT domain at 2^14;
-// crossing it doubles the domain and costs roughly a third more proving
-// time.
+// crossing it doubles the domain and the size of the proving key and
+// costs roughly a third more proving time.
 //
 // # Trust assumptions
 //

@@ -243,11 +243,7 @@ func Verify(vk *VerifyingKey, proof *Proof, pub *PublicInputs) error {
 	if err := pub.Validate(); err != nil {
 		return fmt.Errorf("verify: public inputs: %w", err)
 	}
-	v := pub.elements()
-	if _, err := publicInputsFromElements(v); err != nil {
-		return fmt.Errorf("verify: %w", err)
-	}
-	if err := groth16bn254.Verify(&proof.p, vk.vk, fr.Vector(v)); err != nil {
+	if err := groth16bn254.Verify(&proof.p, vk.vk, fr.Vector(pub.elements())); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidProof, err)
 	}
 	return nil

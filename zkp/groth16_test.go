@@ -155,6 +155,11 @@ func TestVerifyRefusals(t *testing.T) {
 		t.Fatalf("revealed outside mask: %v", err)
 	}
 	q = *pub
+	q.IssuerKey = IssuerPublicKey{} // not from a checking constructor
+	if err := Verify(keys.Verifying, proof, &q); !errors.Is(err, ErrBadKey) {
+		t.Fatalf("zero issuer key: %v", err)
+	}
+	q = *pub
 	q.Predicates[3] = Predicate{Attr: 1}
 	if err := Verify(keys.Verifying, proof, &q); err == nil {
 		t.Fatal("malformed slot accepted")

@@ -135,20 +135,33 @@ func (p Predicate) slot() (active, attr, op fr.Element, operands [MaxSetSize]fr.
 // A verifier must take IssuerKey and StatusRoot from the chain, never from
 // the holder.
 type Request struct {
-	IssuerKey  IssuerPublicKey
-	SchemaID   fr.Element
-	Disclose   [MaxAttributes]bool
+	// IssuerKey is the issuer's ZK public key (from the chain).
+	IssuerKey IssuerPublicKey
+	// SchemaID is the credential schema's id (SchemaElement).
+	SchemaID fr.Element
+	// Disclose marks the attributes whose values are revealed.
+	Disclose [MaxAttributes]bool
+	// Predicates are the predicate slots; unused slots are zero.
 	Predicates [MaxPredicates]Predicate
-	Now        time.Time
+	// Now is the time at which the credential must be valid (second
+	// precision).
+	Now time.Time
+	// StatusRoot is the issuer's status-tree root (from the chain).
 	StatusRoot fr.Element
-	Scope      fr.Element
-	Nonce      fr.Element
-	Audience   fr.Element
+	// Scope selects the nullifier domain (ScopeElement), for example
+	// the verifier's site.
+	Scope fr.Element
+	// Nonce is the verifier's single-use nonce (NonceElement).
+	Nonce fr.Element
+	// Audience identifies the verifier the proof is for
+	// (AudienceElement).
+	Audience fr.Element
 }
 
-// Validate checks the request's shape.
+// Validate checks the request's shape: a valid issuer key, well-formed
+// predicates (see Predicate) and a set time.
 func (r *Request) Validate() error {
-	if err := checkPoint(&r.IssuerKey.a); err != nil {
+	if err := r.IssuerKey.check(); err != nil {
 		return err
 	}
 	for i, p := range r.Predicates {
@@ -169,12 +182,30 @@ func (r *Request) PublicInputs(revealed [MaxAttributes]fr.Element, nullifier fr.
 	if err := r.Validate(); err != nil {
 		return nil, fmt.Errorf("request: %w", err)
 	}
-	for i := range revealed {
-		if !r.Disclose[i] && !revealed[i].IsZero() {
-			return nil, fmt.Errorf("attribute %d is revealed but not requested", i)
+	p := &PublicInputs{Request: *r, Revealed: revealed, Nullifier: nullifier}
+	if err := p.checkRevealed(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkRevealed refuses revealed values for attributes not disclosed.
+func (p *PublicInputs) checkRevealed() error {
+	for i := range p.Revealed {
+		if !p.Disclose[i] && !p.Revealed[i].IsZero() {
+			return fmt.Errorf("attribute %d is revealed but not requested", i)
 		}
 	}
-	return &PublicInputs{Request: *r, Revealed: revealed, Nullifier: nullifier}, nil
+	return nil
+}
+
+// Validate checks the public inputs are canonical: a valid request and no
+// revealed value outside the disclosure mask.
+func (p *PublicInputs) Validate() error {
+	if err := p.Request.Validate(); err != nil {
+		return err
+	}
+	return p.checkRevealed()
 }
 
 // PublicInputs are all public inputs of a proof: the request plus the

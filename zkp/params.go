@@ -9,18 +9,19 @@ import (
 // the circuit, its constraint count and therefore its keys, which must then be
 // regenerated (and a new ceremony run for production keys).
 //
-// Approximate cost of raising them, measured on the default circuit
-// (see testdata/constraints.golden and doc.go):
-//   - MaxAttributes: one Poseidon2 compression (~240 constraints) plus about
-//     3 constraints for disclosure and 1 per predicate selector per attribute.
-//   - MaxPredicates: about 400 constraints per slot (two 64-bit range checks of
-//     the operands and the value, two 65-bit comparisons, equality and
-//     set-membership checks) plus 11 public inputs, which cost one G1 scalar
-//     multiplication each at verification (and ~6k gas each on chain).
-//   - MaxSetSize: one multiplication constraint per extra member and one more
-//     public input per slot.
-//   - TreeDepth: one Poseidon2 compression plus 3 constraints per level, and
-//     doubles the maximum status-list length.
+// Cost of raising them, measured on the default circuit (15,852
+// constraints, just below the 2^14 FFT domain: see doc.go):
+//   - MaxAttributes: one Poseidon2 compression (187 constraints) in the
+//     message hash, 1 disclosure constraint, one more multiplexer input per
+//     predicate slot (about 1 constraint each), one more public input.
+//   - MaxPredicates: 392 constraints per slot (64-bit range checks of the
+//     value and both bounds, two 65-bit comparisons, equality and
+//     set-membership tests) plus 11 public inputs, each costing a G1 scalar
+//     multiplication at verification (and gas on chain).
+//   - MaxSetSize: one multiplication per extra member and one more public
+//     input per slot.
+//   - TreeDepth: 189 constraints per level (a compression and two
+//     selections); each level doubles the maximum status-list length.
 const (
 	// MaxAttributes is the number of attribute slots in a credential; unused
 	// slots hold 0.
