@@ -355,8 +355,7 @@ func TestIssuerKeysAndSignatures(t *testing.T) {
 	oneE.SetOne()
 	minusOne.Neg(&oneE)
 	params := twistededwards.GetEdwardsCurve()
-	var small twistededwards.PointAffine // a point of order 8 times a subgroup point
-	small = findTorsionMixed(t, &params)
+	small := findTorsionMixed(t, &params) // a point of order 8 times a subgroup point
 	for name, xy := range map[string][2]fr.Element{
 		"identity":  {zero, oneE},
 		"order 2":   {zero, minusOne},
