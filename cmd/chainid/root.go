@@ -41,6 +41,7 @@ func newRootCommand(ctx context.Context, getenv func(string) string, stdin io.Re
 		newSchemaCommand(&cfg, stdout),
 		newIssuerCommand(&cfg, stdout),
 		newAPIKeyCommand(&cfg, stdout),
+		newZKCommand(&cfg, stdout, stderr),
 	)
 	return root
 }
