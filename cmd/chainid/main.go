@@ -1,7 +1,10 @@
 // Command chainid runs the chainid decentralized-identity service and its
 // command-line tools: `chainid serve` starts the HTTP service; `chainid did`
 // creates, updates and resolves DIDs; `chainid chain` shows the did:ethr
-// chains and deploys registries; `chainid version` prints the build version.
+// chains and deploys registries; `chainid issuer`, `chainid schema`,
+// `chainid vc` and `chainid apikey` issue, verify and manage credentials;
+// `chainid zk` makes zero-knowledge keys; `chainid version` prints the build
+// version.
 //
 // did:ethr DIDs live on the chains given with --chain-rpc (or --chains);
 // without them an embedded development chain runs in DATA/chain (chain ID
