@@ -34,6 +34,12 @@ func ParseElement(s string) (fr.Element, error) {
 	return e, nil
 }
 
-// FormatElement writes a field element in decimal, the form ParseElement
-// and the JSON encodings use.
-func FormatElement(e fr.Element) string { return e.String() }
+// FormatElement writes a field element in canonical decimal (0 ≤ n < r),
+// the form ParseElement and the JSON encodings use. fr.Element's own String
+// prints elements just below the modulus as small negative numbers, which
+// is not canonical and which ParseElement refuses.
+func FormatElement(e fr.Element) string {
+	var n big.Int
+	e.BigInt(&n)
+	return n.String()
+}

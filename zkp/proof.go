@@ -75,7 +75,11 @@ type proofJSON struct {
 // MarshalJSON encodes the proof as {"a":[x,y],"b":[[x0,x1],[y0,y1]],"c":[x,y]}
 // with decimal coordinates.
 func (p *Proof) MarshalJSON() ([]byte, error) {
-	s := func(e fp.Element) string { return e.String() }
+	s := func(e fp.Element) string { // canonical decimal (fp's String prints r-k as -k)
+		var n big.Int
+		e.BigInt(&n)
+		return n.String()
+	}
 	return json.Marshal(proofJSON{
 		A: []string{s(p.p.Ar.X), s(p.p.Ar.Y)},
 		B: [][]string{{s(p.p.Bs.X.A0), s(p.p.Bs.X.A1)}, {s(p.p.Bs.Y.A0), s(p.p.Bs.Y.A1)}},
@@ -209,25 +213,25 @@ type predicateJSON struct {
 func (p *PublicInputs) MarshalJSON() ([]byte, error) {
 	x, y := p.IssuerKey.XY()
 	j := publicJSON{
-		IssuerKey:      []string{x.String(), y.String()},
+		IssuerKey:      []string{FormatElement(x), FormatElement(y)},
 		Revealed:       make([]string, MaxAttributes),
 		Predicates:     make([]predicateJSON, MaxPredicates),
-		SchemaID:       p.SchemaID.String(),
+		SchemaID:       FormatElement(p.SchemaID),
 		DisclosureMask: p.mask(),
 		Now:            p.Now.Unix(),
-		StatusRoot:     p.StatusRoot.String(),
-		Nullifier:      p.Nullifier.String(),
-		Scope:          p.Scope.String(),
-		Nonce:          p.Nonce.String(),
-		Audience:       p.Audience.String(),
+		StatusRoot:     FormatElement(p.StatusRoot),
+		Nullifier:      FormatElement(p.Nullifier),
+		Scope:          FormatElement(p.Scope),
+		Nonce:          FormatElement(p.Nonce),
+		Audience:       FormatElement(p.Audience),
 	}
 	for i := range p.Revealed {
-		j.Revealed[i] = p.Revealed[i].String()
+		j.Revealed[i] = FormatElement(p.Revealed[i])
 	}
 	for i, pr := range p.Predicates {
 		j.Predicates[i] = predicateJSON{Attr: pr.Attr, Op: pr.Op.String(), Operands: []string{}}
 		for _, o := range pr.Operands {
-			j.Predicates[i].Operands = append(j.Predicates[i].Operands, o.String())
+			j.Predicates[i].Operands = append(j.Predicates[i].Operands, FormatElement(o))
 		}
 	}
 	return json.Marshal(j)
