@@ -26,9 +26,10 @@ func ExampleNewResolver() {
 	owner := registry.NewKeySigner(key)
 	sim := simulated.NewBackend(types.GenesisAlloc{owner.Address(): {Balance: big.NewInt(params.Ether)}})
 	defer sim.Close()
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() { // the simulated chain mines only on Commit
+	stop, mined := make(chan struct{}), make(chan struct{})
+	defer func() { close(stop); <-mined }() // the miner ends before sim.Close runs
+	go func() {                             // the simulated chain mines only on Commit
+		defer close(mined)
 		for {
 			select {
 			case <-stop:

@@ -14,17 +14,23 @@ import (
 	"github.com/chainid/chainid/did/ethr/registry"
 )
 
-// mine seals a block every few milliseconds until stop is closed: the simulated chain only mines
-// on Commit, unlike a dev node or a live network.
-func mine(sim *simulated.Backend, stop <-chan struct{}) {
-	for {
-		select {
-		case <-stop:
-			return
-		case <-time.After(5 * time.Millisecond):
-			sim.Commit()
+// mine seals a block every few milliseconds until the returned stop function is called: the
+// simulated chain only mines on Commit, unlike a dev node or a live network. stop waits for the
+// miner to finish, so the backend can be closed after it.
+func mine(sim *simulated.Backend) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-quit:
+				return
+			case <-time.After(5 * time.Millisecond):
+				sim.Commit()
+			}
 		}
-	}
+	}()
+	return func() { close(quit); <-done }
 }
 
 func ExampleDeploy() {
@@ -32,9 +38,7 @@ func ExampleDeploy() {
 	deployer := registry.NewKeySigner(key)
 	sim := simulated.NewBackend(types.GenesisAlloc{deployer.Address(): {Balance: big.NewInt(params.Ether)}})
 	defer sim.Close()
-	stop := make(chan struct{})
-	defer close(stop)
-	go mine(sim, stop)
+	defer mine(sim)()
 
 	ctx := context.Background()
 	cfg := registry.WriterConfig{ChainID: big.NewInt(1337)} // the simulated backend's chain
@@ -54,9 +58,7 @@ func ExampleNewWriter() {
 	// Only the relayer holds ether: the owner signs, the relayer pays.
 	sim := simulated.NewBackend(types.GenesisAlloc{relayer.Address(): {Balance: big.NewInt(params.Ether)}})
 	defer sim.Close()
-	stop := make(chan struct{})
-	defer close(stop)
-	go mine(sim, stop)
+	defer mine(sim)()
 
 	ctx := context.Background()
 	cfg := registry.WriterConfig{ChainID: big.NewInt(1337)}
