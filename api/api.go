@@ -133,34 +133,53 @@ type Config struct {
 	// token, nonce, credential) and POST /v1/credential-offers; nil makes
 	// them answer 501.
 	OpenID4VCI OpenID4VCI
+	// ZK backs the zero-knowledge proof request and verification routes
+	// (zk.go); nil makes them answer 501.
+	ZK ZK
+	// Verify backs POST /v1/verify (verify.go); nil makes it answer 501.
+	Verify AnyVerifier
+	// Presentations backs the OpenID4VP verifier routes
+	// (presentations.go); nil makes them answer 501.
+	Presentations Presentations
+	// OIDC is the OpenID provider (oidc_routes.go); nil serves none of
+	// its routes.
+	OIDC OIDC
+	// SIWE backs the Sign-In with Ethereum login routes (siwe.go); nil
+	// makes them answer 501.
+	SIWE SIWE
 }
 
 // server holds the dependencies the handlers close over.
 type server struct {
-	log         *slog.Logger
-	version     string
-	publicURL   string
-	methods     []string
-	resolver    Resolver
-	ready       func(ctx context.Context) error
-	registry    *prometheus.Registry
-	maxBody     int64
-	timeout     time.Duration
-	adminDigest *[sha256.Size]byte
-	keys        Keys
-	dids        DIDs
-	chains      Chains
-	credentials Credentials
-	schemas     Schemas
-	issuers     Issuers
-	apiKeys     APIKeys
-	verifier    Verifier
-	publisher   Publisher
-	oid4vci     OpenID4VCI
-	validate    *validator.Validate
-	metrics     *metrics
-	openapi     []byte
-	home        *homePage
+	log           *slog.Logger
+	version       string
+	publicURL     string
+	methods       []string
+	resolver      Resolver
+	ready         func(ctx context.Context) error
+	registry      *prometheus.Registry
+	maxBody       int64
+	timeout       time.Duration
+	adminDigest   *[sha256.Size]byte
+	keys          Keys
+	dids          DIDs
+	chains        Chains
+	credentials   Credentials
+	schemas       Schemas
+	issuers       Issuers
+	apiKeys       APIKeys
+	verifier      Verifier
+	publisher     Publisher
+	oid4vci       OpenID4VCI
+	zk            ZK
+	verify        AnyVerifier
+	presentations Presentations
+	oidc          OIDC
+	siwe          SIWE
+	validate      *validator.Validate
+	metrics       *metrics
+	openapi       []byte
+	home          *homePage
 }
 
 // New validates cfg and returns the complete HTTP handler: every route of
@@ -203,13 +222,18 @@ func newServer(cfg Config) (*server, error) {
 		dids:      cfg.DIDs,
 		chains:    cfg.Chains,
 
-		credentials: cfg.Credentials,
-		schemas:     cfg.Schemas,
-		issuers:     cfg.Issuers,
-		apiKeys:     cfg.APIKeys,
-		verifier:    cfg.Verifier,
-		publisher:   cfg.Publisher,
-		oid4vci:     cfg.OpenID4VCI,
+		credentials:   cfg.Credentials,
+		schemas:       cfg.Schemas,
+		issuers:       cfg.Issuers,
+		apiKeys:       cfg.APIKeys,
+		verifier:      cfg.Verifier,
+		publisher:     cfg.Publisher,
+		oid4vci:       cfg.OpenID4VCI,
+		zk:            cfg.ZK,
+		verify:        cfg.Verify,
+		presentations: cfg.Presentations,
+		oidc:          cfg.OIDC,
+		siwe:          cfg.SIWE,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

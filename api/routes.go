@@ -28,7 +28,7 @@ func (rt route) openAPIPath() string {
 // routes is every route the service serves. The mux and the OpenAPI test
 // both read this table; a route missing here does not exist.
 func (s *server) routes() []route {
-	return []route{
+	core := []route{
 		{http.MethodGet, "/{$}", s.handleHome()},
 		{http.MethodGet, "/healthz", s.handleHealth()},
 		{http.MethodGet, "/readyz", s.handleReady()},
@@ -66,6 +66,17 @@ func (s *server) routes() []route {
 		{http.MethodPost, "/nonce", s.handleNonce()},
 		{http.MethodPost, "/credential", s.handleCredential()},
 	}
+	// Each area keeps its routes next to its handlers.
+	for _, area := range [][]route{
+		s.zkRoutes(),           // zk.go
+		s.verifyRoutes(),       // verify.go
+		s.presentationRoutes(), // presentations.go
+		s.oidcRoutes(),         // oidc_routes.go
+		s.siweRoutes(),         // siwe.go
+	} {
+		core = append(core, area...)
+	}
+	return core
 }
 
 // handler builds the mux from the route table and wraps it in the

@@ -125,14 +125,19 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		Chains:     svc,
 		AdminToken: token,
 
-		Credentials: svc,
-		Schemas:     svc,
-		Issuers:     svc,
-		APIKeys:     svc,
-		Verifier:    svc,
-		Publisher:   svc,
-		OpenID4VCI:  svc,
-		Ready:       svc.store.Ping,
+		Credentials:   svc,
+		Schemas:       svc,
+		Issuers:       svc,
+		APIKeys:       svc,
+		Verifier:      svc,
+		Publisher:     svc,
+		OpenID4VCI:    svc,
+		ZK:            svc.zkAPI(),
+		Verify:        svc.verifyAPI(),
+		Presentations: svc.presentAPI(),
+		OIDC:          svc.oidcAPI(),
+		SIWE:          svc.siweAPI(),
+		Ready:         svc.store.Ping,
 	})
 	if err != nil {
 		ln.Close()

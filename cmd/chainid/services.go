@@ -42,6 +42,14 @@ type services struct {
 	oid      *oidState
 	nonceKey []byte
 
+	// Per-area state, each declared in the area's file.
+	zkcred  *zkcredState
+	zk      *zkState
+	verify  *verifyState
+	present *presentState
+	oidc    *oidcState
+	siwe    *siweState
+
 	// chainListen is the dev chain's JSON-RPC address.
 	chainListen string
 	chainMu     sync.Mutex
@@ -94,9 +102,19 @@ func openServices(ctx context.Context, cfg *Config, logger *slog.Logger, openTim
 		return nil, err
 	}
 	svc.resolver = res
-	if err := newIssuerServices(svc); err != nil {
-		st.Close()
-		return nil, err
+	for _, wire := range []func(*services) error{
+		newIssuerServices,
+		newZKCredServices,  // zkcred.go
+		newZKServices,      // zkservices.go
+		newVerifyServices,  // verifyservices.go
+		newPresentServices, // presentservices.go
+		newOIDCServices,    // oidcservices.go
+		newSIWEServices,    // siweservices.go
+	} {
+		if err := wire(svc); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	return svc, nil
 }

@@ -173,6 +173,12 @@ func migrations() []migration {
 		{name: "create status list bucket", up: migrateStatusLists},
 		{name: "create issuer, schema, issued-credential and API key buckets", up: migrateIssuers},
 		{name: "create oid4vci buckets", up: migrateOID4VCI},
+		{name: "create zk credential buckets", up: migrateZKCred},
+		{name: "create zk proof request buckets", up: migrateZKRequests},
+		{name: "create presentation request buckets", up: migratePresentations},
+		{name: "create openid provider buckets", up: migrateOIDC},
+		{name: "create sign-in with ethereum buckets", up: migrateSIWE},
+		{name: "create wallet buckets", up: migrateWallet},
 	}
 }
 
