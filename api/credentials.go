@@ -89,7 +89,7 @@ type IssueRequest struct {
 	Type string `json:"type,omitempty" validate:"max=200,printascii"`
 	// Formats are the securing formats to return (default
 	// eddsa-rdfc-2022).
-	Formats []string `json:"formats,omitempty" validate:"max=6,dive,oneof=vc+jwt jwt_vc_json dc+sd-jwt eddsa-rdfc-2022 eddsa-jcs-2022 ecdsa-rdfc-2019"`
+	Formats []string `json:"formats,omitempty" validate:"max=7,dive,oneof=vc+jwt jwt_vc_json dc+sd-jwt eddsa-rdfc-2022 eddsa-jcs-2022 ecdsa-rdfc-2019 zk"`
 	// ValidFrom defaults to now; ValidUntil is optional.
 	ValidFrom  *time.Time `json:"validFrom,omitempty"`
 	ValidUntil *time.Time `json:"validUntil,omitempty"`
@@ -100,6 +100,9 @@ type IssueRequest struct {
 	HolderKey json.RawMessage `json:"holderKey,omitempty"`
 	// Suspendable adds a suspension status entry.
 	Suspendable bool `json:"suspendable,omitempty"`
+	// HolderCommitment is the holder's ZK commitment (canonical decimal),
+	// required by the zk format.
+	HolderCommitment string `json:"holderCommitment,omitempty" validate:"max=78"`
 }
 
 // IssueResult is the answer of POST /v1/credentials.

@@ -18,6 +18,8 @@ import (
 	"github.com/chainid/chainid/credentials/status"
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/resolver"
+	"github.com/chainid/chainid/verifier/oid4vp"
+	"github.com/chainid/chainid/verifier/siwe"
 )
 
 // mediaProblem is the RFC 9457 media type of every error response.
@@ -200,6 +202,10 @@ func classify(err error) *apiError {
 		return classifyResolution(resolver.CodeNotFound, err)
 	case errors.Is(err, did.ErrMethodNotSupported):
 		return classifyResolution(resolver.CodeMethodNotSupported, err)
+	case errors.Is(err, oid4vp.ErrInvalidRequest), errors.Is(err, oid4vp.ErrResponseCode):
+		return &apiError{kind: kindInvalidRequest, err: err, detail: err.Error()}
+	case errors.Is(err, oid4vp.ErrNotFound), errors.Is(err, oid4vp.ErrExpired):
+		return &apiError{kind: kindNotFound, err: err, detail: "no such presentation request, or it has expired"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &apiError{kind: kindTimeout, err: err, detail: "the request did not complete in time"}
 	case errors.Is(err, context.Canceled):
@@ -438,4 +444,24 @@ func fieldMessage(fe validator.FieldError) string {
 	default:
 		return "fails the " + fe.Tag() + " rule"
 	}
+}
+
+// siweError classifies a failure of the Sign-In with Ethereum interface.
+// The texts of siwe's syntax errors and refusals say which rule or check
+// failed and carry nothing secret, so they are shown.
+func siweError(op string, err error) error {
+	wrapped := fmt.Errorf("%s: %w", op, err)
+	switch {
+	case errors.Is(err, siwe.ErrSyntax):
+		return &apiError{kind: kindInvalidRequest, err: wrapped, detail: err.Error()}
+	case errors.Is(err, siwe.ErrRefused):
+		return &apiError{kind: kindForbidden, err: wrapped, detail: err.Error()}
+	case errors.Is(err, siwe.ErrChainUnavailable):
+		return &apiError{kind: kindUnavailable, err: wrapped, detail: "the chain could not be asked; try again"}
+	case errors.Is(err, ErrSIWEWrongBrowser):
+		return &apiError{kind: kindForbidden, err: wrapped, detail: ErrSIWEWrongBrowser.Error()}
+	case errors.Is(err, ErrSIWEUnknownRequest):
+		return &apiError{kind: kindNotFound, err: wrapped, detail: ErrSIWEUnknownRequest.Error()}
+	}
+	return wrapped
 }

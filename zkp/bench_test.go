@@ -2,6 +2,9 @@ package zkp
 
 import (
 	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 )
 
 func BenchmarkProve(b *testing.B) {
@@ -98,5 +101,20 @@ func BenchmarkStatusTreeSet(b *testing.B) {
 			b.Fatal(err)
 		}
 		i += 7919
+	}
+}
+
+// BenchmarkVerifyGnark is gnark's generic groth16.Verify on the same proof,
+// for comparison with Verify's prepared verifier.
+func BenchmarkVerifyGnark(b *testing.B) {
+	keys := testKeys(b)
+	pf, err := proofOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := groth16bn254.Verify(&pf.proof.p, keys.Verifying.vk, fr.Vector(pf.pub.elements())); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -451,7 +451,7 @@ func (c *Ceremony) Verify(ctx context.Context, keys *Keys) error {
 	if err != nil {
 		return err
 	}
-	if (&VerifyingKey{vk: vk}).Digest() != keys.Verifying.Digest() {
+	if newVerifyingKey(vk).Digest() != keys.Verifying.Digest() {
 		return errors.New("ceremony: the verifying key does not match the transcript")
 	}
 	return nil

@@ -343,3 +343,99 @@ func TestConstraintCountGolden(t *testing.T) {
 		t.Fatalf("NbPublicInputs = %d, circuit has %d", NbPublicInputs, sys.ccs.GetNbPublicVariables()-1)
 	}
 }
+
+// TestCircuitPredicateBoundaries runs every operator at the range
+// boundaries 2^64−1 (the largest comparable value), 2^64 and r−1 (field
+// elements an ordered comparison must refuse, whatever the operands: a
+// comparison that wrapped around the field would accept some of them),
+// false and, where the operator can hold there, true. The circuit and the
+// native Predicate.Holds must agree on each.
+func TestCircuitPredicateBoundaries(t *testing.T) {
+	el := func(n *big.Int) fr.Element { return bigEl(n) }
+	sub := func(n *big.Int, k int64) *big.Int { return new(big.Int).Sub(n, big.NewInt(k)) }
+	maxU64 := sub(pow2(64), 1)
+	values := []struct {
+		name string
+		attr int
+		v    *big.Int
+	}{
+		{"2^64-1", attrMax, maxU64},
+		{"2^64", attrTooBig, pow2(64)},
+		{"r-1", attrRMinus1, rMinus1()},
+	}
+	ops := func(xs ...*big.Int) []fr.Element {
+		out := make([]fr.Element, len(xs))
+		for i, x := range xs {
+			out[i] = el(x)
+		}
+		return out
+	}
+	zero := big.NewInt(0)
+	type tc struct {
+		name string
+		p    Predicate
+		want bool
+	}
+	var cases []tc
+	for _, v := range values {
+		below := sub(v.v, 1)
+		add := func(name string, op Op, want bool, operands ...*big.Int) {
+			cases = append(cases, tc{v.name + " " + name, Predicate{v.attr, op, ops(operands...)}, want})
+		}
+		// Equality and membership work on any field element.
+		add("eq itself", OpEq, true, v.v)
+		add("eq predecessor false", OpEq, false, below)
+		add("ne itself false", OpNe, false, v.v)
+		add("ne predecessor", OpNe, true, below)
+		add("in {0, itself}", OpInSet, true, zero, v.v)
+		add("in {0, predecessor} false", OpInSet, false, zero, below)
+		add("notin {itself} false", OpNotInSet, false, v.v)
+		add("notin {predecessor}", OpNotInSet, true, below)
+		comparable := v.v.Cmp(maxU64) <= 0
+		// Ordered operators: at 2^64−1 they hold exactly where the integers
+		// say; at 2^64 and r−1 they are false even for operands that a
+		// wrapped comparison would accept (r−1 ≡ −1 is below 0 mod r, 2^64
+		// is above every comparable operand).
+		add("lt 2^64-1 false", OpLt, false, maxU64)
+		add("lt 0 false", OpLt, false, zero)
+		add("le 2^64-1", OpLe, comparable, maxU64)
+		add("le 0 false", OpLe, false, zero)
+		add("gt 2^64-2", OpGt, comparable, sub(maxU64, 1))
+		add("gt 2^64-1 false", OpGt, false, maxU64)
+		add("gt 0", OpGt, comparable, zero)
+		add("ge 2^64-1", OpGe, comparable, maxU64)
+		add("ge 0", OpGe, comparable, zero)
+		add("between 0 and 2^64-1", OpBetween, comparable, zero, maxU64)
+		add("between 2^64-1 and 2^64-1", OpBetween, comparable, maxU64, maxU64)
+		add("between 0 and 2^64-2 false", OpBetween, false, zero, sub(maxU64, 1))
+	}
+	// Operands at the boundaries, for a small attribute (30).
+	for _, o := range []struct {
+		name string
+		v    *big.Int
+	}{{"2^64", pow2(64)}, {"r-1", rMinus1()}} {
+		for _, op := range []Op{OpLt, OpLe, OpGt, OpGe} {
+			cases = append(cases, tc{"operand " + o.name + " " + op.String() + " false", Predicate{attrAge, op, ops(o.v)}, false})
+		}
+		cases = append(cases,
+			tc{"operand " + o.name + " between lower false", Predicate{attrAge, OpBetween, ops(o.v, maxU64)}, false},
+			tc{"operand " + o.name + " between upper false", Predicate{attrAge, OpBetween, ops(zero, o.v)}, false})
+	}
+	cases = append(cases,
+		tc{"operand 2^64-1 lt", Predicate{attrAge, OpLt, ops(maxU64)}, true},
+		tc{"operand 2^64-1 gt false", Predicate{attrAge, OpGt, ops(maxU64)}, false})
+
+	attrs := testFixture(t).witness.Credential.Attributes
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.p.Holds(attrs[c.p.Attr]); got != c.want {
+				t.Fatalf("native Holds = %v, want %v", got, c.want)
+			}
+			a := validAssignment(t)
+			setSlot(a, 3, c.p)
+			if got := solved(t, a); got != c.want {
+				t.Fatalf("solved = %v, want %v", got, c.want)
+			}
+		})
+	}
+}

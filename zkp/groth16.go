@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	cs "github.com/consensys/gnark/constraint/bn254"
 	"github.com/consensys/gnark/frontend"
@@ -107,7 +107,14 @@ type ProvingKey struct {
 // VerifyingKey is a Groth16 verifying key. It is read-only and safe for
 // concurrent use.
 type VerifyingKey struct {
-	vk *groth16bn254.VerifyingKey
+	vk       *groth16bn254.VerifyingKey
+	prepared func() (*preparedKey, error) // computed on first use
+}
+
+// newVerifyingKey wraps a gnark verifying key; the verifier's
+// precomputation (see preparedKey) runs on the first Verify.
+func newVerifyingKey(vk *groth16bn254.VerifyingKey) *VerifyingKey {
+	return &VerifyingKey{vk: vk, prepared: sync.OnceValues(func() (*preparedKey, error) { return prepareKey(vk) })}
 }
 
 // Keys is a proving and verifying key pair with its metadata.
@@ -136,7 +143,7 @@ func Setup(ctx context.Context, sys *System) (*Keys, error) {
 func newKeys(sys *System, pk *groth16bn254.ProvingKey, vk *groth16bn254.VerifyingKey, origin KeyOrigin, contributions [2]int) (*Keys, error) {
 	k := &Keys{
 		Proving:   &ProvingKey{pk: pk, sys: sys},
-		Verifying: &VerifyingKey{vk: vk},
+		Verifying: newVerifyingKey(vk),
 		Info: KeyInfo{
 			FormatVersion:   1,
 			Origin:          origin,
@@ -187,7 +194,7 @@ func ParseVerifyingKey(b []byte) (*VerifyingKey, error) {
 	if got := vk.NbPublicWitness(); got != NbPublicInputs {
 		return nil, fmt.Errorf("parse verifying key: %d public inputs, want %d", got, NbPublicInputs)
 	}
-	return &VerifyingKey{vk: &vk}, nil
+	return newVerifyingKey(&vk), nil
 }
 
 // ExportSolidity writes a Solidity contract verifying proofs for this key
@@ -243,7 +250,11 @@ func Verify(vk *VerifyingKey, proof *Proof, pub *PublicInputs) error {
 	if err := pub.Validate(); err != nil {
 		return fmt.Errorf("verify: public inputs: %w", err)
 	}
-	if err := groth16bn254.Verify(&proof.p, vk.vk, fr.Vector(pub.elements())); err != nil {
+	prep, err := vk.prepared()
+	if err != nil { // a key for another circuit: no proof verifies under it
+		return fmt.Errorf("%w: %w", ErrInvalidProof, err)
+	}
+	if err := prep.verify(&proof.p, pub.elements()); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidProof, err)
 	}
 	return nil

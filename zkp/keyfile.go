@@ -139,7 +139,7 @@ func LoadKeys(dir string, sys *System, opts LoadOptions) (*Keys, error) {
 	if vk.NbPublicWitness() != NbPublicInputs {
 		return nil, fmt.Errorf("load keys: verifying key has %d public inputs, want %d", vk.NbPublicWitness(), NbPublicInputs)
 	}
-	k.Verifying = &VerifyingKey{vk: &vk}
+	k.Verifying = newVerifyingKey(&vk)
 	if opts.SkipProvingKey {
 		return k, nil
 	}

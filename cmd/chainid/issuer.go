@@ -53,7 +53,7 @@ const defaultPublicURL = "http://127.0.0.1:8080"
 // newIssuerServices wires the issuance service and the verifier over the
 // store, the keystore and the resolver.
 func newIssuerServices(s *services) error {
-	iss, err := issuer.New(s.store, s.keys, issuer.Config{})
+	iss, err := issuer.New(s.store, s.keys, issuer.Config{ZK: zkIssuerHook{s}})
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *services) ensureDefaultIssuer(ctx context.Context) (api.IssuerInfo, boo
 	}
 	for _, r := range all {
 		if r.Default {
-			return issuerInfo(r), false, nil
+			return issuerInfo(r), false, s.refreshZKAnchors(ctx, r.DID) // zkcred.go
 		}
 	}
 	info, err := s.AddIssuer(ctx, api.AddIssuerRequest{Method: ethr.MethodName, Label: "default issuer", Default: true})
@@ -142,6 +142,11 @@ func (s *services) AddIssuer(ctx context.Context, req api.AddIssuerRequest) (api
 	}
 	if err := s.issuer.AddIssuer(ctx, rec); err != nil {
 		return api.IssuerInfo{}, err
+	}
+	if req.Method == ethr.MethodName {
+		if err := s.enableZKIssuer(ctx, rec.DID, req.Label); err != nil { // zkcred.go
+			return api.IssuerInfo{}, fmt.Errorf("issuer %s was added, but its ZK key was not anchored: %w", rec.DID, err)
+		}
 	}
 	s.resetOID4VCI()
 	r, err := s.store.Issuer(ctx, rec.DID)
@@ -323,7 +328,7 @@ func (s *services) ListIssuers(ctx context.Context) ([]api.IssuerInfo, error) {
 // IssueCredential issues a credential in every requested format.
 func (s *services) IssueCredential(ctx context.Context, req api.IssueRequest) (api.IssueResult, error) {
 	r := issuer.Request{Issuer: req.Issuer, Schema: req.Schema, Subject: req.Subject, Type: req.Type, Formats: req.Formats,
-		Disclosable: req.Disclosable, HolderKey: req.HolderKey, Suspendable: req.Suspendable}
+		Disclosable: req.Disclosable, HolderKey: req.HolderKey, Suspendable: req.Suspendable, HolderCommitment: req.HolderCommitment}
 	if req.ValidFrom != nil {
 		r.ValidFrom = *req.ValidFrom
 	}

@@ -109,16 +109,17 @@ func newVCCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{Use: "vc", Short: "Issue, verify, revoke, suspend and reinstate verifiable credentials"}
 
 	var (
-		schemaID, subject, issuerDID, validFrom, validUntil, typ, holderKey string
-		formats, disclosable                                                []string
-		suspendable                                                         bool
+		schemaID, subject, issuerDID, validFrom, validUntil, typ, holderKey, holderCommitment string
+		formats, disclosable                                                                  []string
+		suspendable                                                                           bool
 	)
 	issue := &cobra.Command{
 		Use:   "issue --schema S --subject FILE|- [--format F ...]",
 		Short: "Issue a credential",
 		Long: "Validates the subject (a JSON object) against the issuer's schema, allocates its status\n" +
 			"entries and issues the credential in each --format: vc+jwt, jwt_vc_json, dc+sd-jwt,\n" +
-			"eddsa-rdfc-2022 (default), eddsa-jcs-2022, ecdsa-rdfc-2019.\n\n" +
+			"eddsa-rdfc-2022 (default), eddsa-jcs-2022, ecdsa-rdfc-2019, zk (a ZK credential for\n" +
+			"zero-knowledge proofs; needs --holder-commitment, see `chainid wallet`).\n\n" +
 			"With one format the credential alone is printed (the JWT, or the JSON document) and its id\n" +
 			"goes to stderr; with several, or with --json, {id, issuer, credentials: {format: value}}.",
 		Args: cobra.NoArgs,
@@ -134,7 +135,7 @@ func newVCCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command {
 				return fmt.Errorf("--subject %s is not JSON", subject)
 			}
 			req := api.IssueRequest{Issuer: issuerDID, Schema: schemaID, Subject: bytes.TrimSpace(subj), Type: typ,
-				Formats: formats, Disclosable: disclosable, Suspendable: suspendable}
+				Formats: formats, Disclosable: disclosable, Suspendable: suspendable, HolderCommitment: holderCommitment}
 			if req.ValidFrom, err = parseWhen("valid-from", validFrom); err != nil {
 				return err
 			}
@@ -180,6 +181,7 @@ func newVCCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command {
 	f.StringSliceVar(&disclosable, "disclosable", nil, "dc+sd-jwt: JSON Pointer of a selectively disclosable subject claim (repeatable)")
 	f.StringVar(&holderKey, "holder-key", "", "dc+sd-jwt: file holding the holder's public JWK (cnf)")
 	f.BoolVar(&suspendable, "suspendable", false, "add a suspension status entry")
+	f.StringVar(&holderCommitment, "holder-commitment", "", "zk: the holder's commitment to its secret (decimal field element)")
 
 	verify := &cobra.Command{
 		Use:   "verify FILE|-",

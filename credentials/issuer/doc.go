@@ -24,6 +24,9 @@
 //	                 vct = the schema $id, iat/nbf/exp, cnf from the holder key,
 //	                 and the W3C status entries in a clear credentialStatus claim
 //	eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019   dataintegrity
+//	zk               zkcred: a BN254 EdDSA signature for zero-knowledge proofs,
+//	                 bound to the holder's commitment (Request.HolderCommitment);
+//	                 needs Config.ZK and an issuer ZK key; never suspendable
 //
 // The JWT formats sign with the issuer's first key (Ed25519, P-256 or
 // secp256k1), the eddsa suites with its Ed25519 key and ecdsa-rdfc-2019

@@ -19,8 +19,10 @@ import (
 	"github.com/chainid/chainid/credentials/jwtvc"
 	"github.com/chainid/chainid/credentials/sdjwt"
 	"github.com/chainid/chainid/credentials/status"
+	"github.com/chainid/chainid/credentials/zkcred"
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/internal/store"
+	"github.com/chainid/chainid/zkp"
 )
 
 // Securing formats the service issues.
@@ -35,7 +37,7 @@ const (
 
 // Formats returns the formats the service issues.
 func Formats() []string {
-	return []string{FormatVCJWT, FormatJWTVCJSON, FormatSDJWT, FormatEdDSARDFC, FormatEdDSAJCS, FormatECDSARDFC}
+	return []string{FormatVCJWT, FormatJWTVCJSON, FormatSDJWT, FormatEdDSARDFC, FormatEdDSAJCS, FormatECDSARDFC, FormatZK}
 }
 
 // DefaultFormat is the format of a request that names none (VC-API's
@@ -72,6 +74,9 @@ type Request struct {
 	// Suspendable adds a suspension status entry besides the revocation
 	// one.
 	Suspendable bool
+	// HolderCommitment is the holder's zkp.HolderCommitment in canonical
+	// decimal; required by, and only allowed with, FormatZK.
+	HolderCommitment string
 }
 
 // Issued is an issued credential in every requested format.
@@ -156,7 +161,18 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Issued, error) {
 	}
 	// Checking the formats' keys before allocating keeps requests that
 	// cannot be served from using up status indexes.
+	var zk *zkPrepared
+	if slices.Contains(formats, FormatZK) {
+		if zk, err = s.prepareZK(ctx, req, iss.DID, func() ([]zkp.AttributeSpec, error) { return zkcred.Layout(sch) }); err != nil {
+			return nil, fmt.Errorf("issue: %w", err)
+		}
+	} else if req.HolderCommitment != "" {
+		return nil, fmt.Errorf("issue: %w: holderCommitment applies to the %s format only", ErrInvalidRequest, FormatZK)
+	}
 	for _, f := range formats {
+		if f == FormatZK {
+			continue
+		}
 		if _, err := keyTypesFor(f); err != nil {
 			return nil, fmt.Errorf("issue: %w", err)
 		}
@@ -178,6 +194,16 @@ func (s *Service) Issue(ctx context.Context, req Request) (*Issued, error) {
 	out, err := s.secure(ctx, iss, c, formats, sd, true)
 	if err != nil {
 		return nil, fmt.Errorf("issue %s: %w", id, err)
+	}
+	if zk != nil {
+		reg, err := s.registry(iss)
+		if err != nil {
+			return nil, fmt.Errorf("issue %s: %w", id, err)
+		}
+		claims := zkcred.Claims{ID: id, Issuer: iss.DID, SchemaID: sch.ID(), IssuedAt: validFrom, ExpiresAt: validUntil}
+		if out[FormatZK], err = s.issueZK(zk, reg, claims, refs[0]); err != nil {
+			return nil, fmt.Errorf("issue %s: %w", id, err)
+		}
 	}
 	rec := store.CredentialRecord{ID: id, Issuer: iss.DID, Schema: sch.ID(), Status: refs, Formats: formats,
 		Created: s.cfg.Now(), ValidUntil: validUntil}
@@ -431,6 +457,9 @@ func (s *Service) secure(ctx context.Context, iss store.IssuerRecord, c *credent
 	}
 	out := make(map[string]json.RawMessage, len(formats))
 	for _, f := range formats {
+		if f == FormatZK {
+			continue // issueZK, after the status entries are allocated
+		}
 		types, err := keyTypesFor(f)
 		if err != nil {
 			return nil, err

@@ -148,6 +148,9 @@ type Config struct {
 	// SDJWTDecoys is how many decoy digests SD-JWT credentials carry per
 	// _sd array.
 	SDJWTDecoys int
+	// ZK enables the "zk" format (FormatZK) and the anchoring of ZK status
+	// roots after revocations; nil disables both.
+	ZK ZKSupport
 }
 
 // Service issues credentials for the registered issuers, changes their

@@ -100,6 +100,12 @@ func (s *Service) SetStatus(ctx context.Context, id, purpose string, value bool)
 	if !found {
 		return State{}, fmt.Errorf("%w: credential %s was issued without a %s entry", ErrConflict, id, purpose)
 	}
+	if purpose == string(status.Revocation) {
+		// Every revocation re-anchors the ZK status root (zk.go).
+		if err := s.anchorZKStatus(ctx, iss.DID); err != nil {
+			return State{}, fmt.Errorf("credential %s is revoked, but its issuer's ZK status root was not anchored (retry the revocation): %w", id, err)
+		}
+	}
 	return s.state(ctx, rec, iss, reg)
 }
 

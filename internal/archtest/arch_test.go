@@ -51,12 +51,12 @@ func layer(path string) (string, int) {
 		prefix string
 		rank   int
 	}{
-		{"cmd", 5},
-		{"examples", 5},
-		{"api", 4},
-		{"verifier", 3},
+		{"cmd", 6},
+		{"examples", 6},
+		{"api", 5},
+		{"wallet", 5},
+		{"verifier", 4},
 		{"credentials", 3},
-		{"wallet", 3},
 		{"zkp", 2},
 		{"resolver", 2},
 		{"did", 1},
@@ -91,7 +91,7 @@ func TestDependenciesPointInward(t *testing.T) {
 			if fromRank == 0 || toRank == 0 || from == to {
 				continue
 			}
-			if toRank >= fromRank && !(fromRank == 5 && toRank == 5) {
+			if toRank >= fromRank && !(fromRank == 6 && toRank == 6) {
 				t.Errorf("%s (%s) depends on %s (%s): dependencies must point inward", p.ImportPath, from, dep, to)
 			}
 		}
@@ -100,8 +100,8 @@ func TestDependenciesPointInward(t *testing.T) {
 
 func TestLayerTable(t *testing.T) {
 	for path, want := range map[string]int{
-		module + "/cmd/chainid":    5,
-		module + "/api":            4,
+		module + "/cmd/chainid":    6,
+		module + "/api":            5,
 		module + "/resolver":       2,
 		module + "/did/key":        1,
 		module + "/did":            1,

@@ -1,6 +1,181 @@
 package store
 
-import bolt "go.etcd.io/bbolt"
+import (
+	"context"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// OpenID4VP presentation requests (verifier/oid4vp): one opaque record per
+// request, kept until its retention time.
+//
+// Bucket presentation_requests (created by migration 8): key = request id;
+// value, version 1: valueV1 ‖ retention end in Unix nanoseconds (8 bytes,
+// big-endian) ‖ the record as verifier/oid4vp encodes it.
+//
+// Bucket presentation_requests_expiry indexes the records by retention end
+// exactly as oid4vci_expiry does; every write purges a bounded number of
+// records past their retention, so the buckets stay bounded without a
+// background job.
+const (
+	bucketPresentations       = "presentation_requests"
+	bucketPresentationsExpiry = "presentation_requests_expiry"
+)
+
+// Presentation request record limits.
+const (
+	MaxPresentationID    = 128
+	MaxPresentationValue = 256 << 10
+)
 
 // migratePresentations creates the buckets of OpenID4VP presentation requests.
-func migratePresentations(tx *bolt.Tx) error { return nil }
+func migratePresentations(tx *bolt.Tx) error {
+	for _, b := range []string{bucketPresentations, bucketPresentationsExpiry} {
+		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
+			return fmt.Errorf("create bucket %s: %w", b, err)
+		}
+	}
+	return nil
+}
+
+// PresentationRecords stores OpenID4VP presentation requests as opaque
+// values with a retention end; it is safe for concurrent use. A record
+// past its retention end reads as missing.
+type PresentationRecords struct {
+	s *Store
+}
+
+// Presentations returns the presentation request store backed by s.
+func (s *Store) Presentations() *PresentationRecords { return &PresentationRecords{s: s} }
+
+func checkPresentationID(id string) error {
+	if id == "" || len(id) > MaxPresentationID {
+		return fmt.Errorf("presentation request id of %d bytes: want 1 to %d", len(id), MaxPresentationID)
+	}
+	return nil
+}
+
+func encodePresentation(value []byte, keep time.Time) ([]byte, error) {
+	if len(value) > MaxPresentationValue {
+		return nil, fmt.Errorf("%w: presentation request of %d bytes, limit %d", ErrValueTooLarge, len(value), MaxPresentationValue)
+	}
+	return encodeOID4VCI(value, keep) // same layout: version, expiry, bytes
+}
+
+// Create stores a new record; an existing unexpired id fails with an error
+// wrapping ErrExists.
+func (r *PresentationRecords) Create(ctx context.Context, id string, value []byte, keepUntil time.Time) error {
+	_, err := r.update(ctx, "create", id, func(_ []byte, _ time.Time, found bool) ([]byte, time.Time, error) {
+		if found {
+			return nil, time.Time{}, ErrExists
+		}
+		return value, keepUntil, nil
+	})
+	return err
+}
+
+// Get returns the record id, or an error wrapping ErrNotFound.
+func (r *PresentationRecords) Get(ctx context.Context, id string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("get presentation request: %w", err)
+	}
+	if err := checkPresentationID(id); err != nil {
+		return nil, fmt.Errorf("get presentation request: %w", err)
+	}
+	now := r.s.now()
+	var val []byte
+	err := r.s.db.View(func(tx *bolt.Tx) error {
+		raw := tx.Bucket([]byte(bucketPresentations)).Get([]byte(id))
+		if raw == nil {
+			return ErrNotFound
+		}
+		v, exp, err := decodeOID4VCI(raw)
+		if err != nil {
+			return err
+		}
+		if !now.Before(exp) {
+			return ErrNotFound
+		}
+		val = v
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("get presentation request: %w", err)
+	}
+	return val, nil
+}
+
+// Update atomically replaces the record id with what fn returns (fn sees
+// the current value); a missing record fails with an error wrapping
+// ErrNotFound before fn runs, and an error from fn aborts without writing.
+// The retention end is kept. It returns the new value.
+func (r *PresentationRecords) Update(ctx context.Context, id string, fn func(value []byte) ([]byte, error)) ([]byte, error) {
+	return r.update(ctx, "update", id, func(cur []byte, exp time.Time, found bool) ([]byte, time.Time, error) {
+		if !found {
+			return nil, time.Time{}, ErrNotFound
+		}
+		nv, err := fn(cur)
+		return nv, exp, err
+	})
+}
+
+func (r *PresentationRecords) update(ctx context.Context, op, id string, fn func([]byte, time.Time, bool) ([]byte, time.Time, error)) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s presentation request: %w", op, err)
+	}
+	if err := checkPresentationID(id); err != nil {
+		return nil, fmt.Errorf("%s presentation request: %w", op, err)
+	}
+	now := r.s.now()
+	k := []byte(id)
+	var out []byte
+	err := r.s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketPresentations))
+		idx := tx.Bucket([]byte(bucketPresentationsExpiry))
+		if _, err := purgeOID4VCI(b, idx, now, oid4vciPurgeBatch); err != nil {
+			return err
+		}
+		var (
+			cur    []byte
+			curExp time.Time
+			found  bool
+		)
+		if raw := b.Get(k); raw != nil {
+			v, e, err := decodeOID4VCI(raw)
+			if err != nil {
+				return err
+			}
+			curExp = e
+			if now.Before(e) {
+				cur, found = v, true
+			}
+		}
+		nv, ne, err := fn(cur, curExp, found)
+		if err != nil {
+			return err
+		}
+		if nv == nil {
+			nv = []byte{}
+		}
+		enc, err := encodePresentation(nv, ne)
+		if err != nil {
+			return err
+		}
+		if !curExp.IsZero() && !curExp.Equal(ne) {
+			if err := idx.Delete(expiryKey(curExp, k)); err != nil {
+				return err
+			}
+		}
+		if err := idx.Put(expiryKey(ne, k), nil); err != nil {
+			return err
+		}
+		out = nv
+		return b.Put(k, enc)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s presentation request: %w", op, err)
+	}
+	return out, nil
+}
