@@ -141,8 +141,8 @@ type Config struct {
 	// Presentations backs the OpenID4VP verifier routes
 	// (presentations.go); nil makes them answer 501.
 	Presentations Presentations
-	// OIDC is the OpenID provider (oidc_routes.go); nil serves none of
-	// its routes.
+	// OIDC is the OpenID provider (oidc_routes.go); nil makes its routes
+	// answer 501.
 	OIDC OIDC
 	// SIWE backs the Sign-In with Ethereum login routes (siwe.go); nil
 	// makes them answer 501.

@@ -205,6 +205,9 @@ func TestSIWEScriptLogin(t *testing.T) {
 // playwright-core are missing, unless CHAINID_INTEROP=1.
 func TestSIWEBrowser(t *testing.T) {
 	chromium, errC := exec.LookPath("chromium")
+	if c := os.Getenv("CHAINID_CHROMIUM"); c != "" {
+		chromium, errC = c, nil
+	}
 	node, errN := exec.LookPath("node")
 	interop, _ := filepath.Abs("../../interop")
 	_, errP := os.Stat(filepath.Join(interop, "node_modules", "playwright-core"))

@@ -60,8 +60,18 @@
 //     verification method's DID must be the document's issuer (holder for
 //     authentication) unless Config.SkipIssuerMatch. Expired proofs fail.
 //   - Verify checks the proofs on the document it is given: for a
-//     presentation, the presentation's proofs. Credentials embedded in it
-//     are verified by calling Verify on each.
+//     presentation, the presentation's proofs, which cover the whole
+//     presentation including the credentials it embeds (with their own
+//     @context and proofs, each credential a named graph of the canonical
+//     dataset, as jsonld.js makes it), so changing an embedded credential
+//     breaks the presentation's proof. The embedded credentials' own proofs
+//     are verified by calling Verify on each. An embedded document may carry
+//     an @context only at its own top level and only under a @graph-container
+//     term (verifiableCredential); its contexts must be in the Set like the
+//     presentation's. (json-gold v0.9.1 loses the @graph container of
+//     verifiableCredential in the credentials v2 context, whose term scopes
+//     "@context": null; rdfc.go writes those graph objects out explicitly, and
+//     the tests compare the canonical N-Quads with jsonld.js.)
 //   - eddsa-jcs-2022 does no JSON-LD processing (as specified), but its
 //     document's contexts are still checked against the Set.
 package dataintegrity

@@ -97,13 +97,6 @@ func TestInteropPeerVerifiesOurs(t *testing.T) {
 		}
 	}
 	holder := newEd25519(t)
-	// An RDFC proof over a presentation embedding a credential is refused
-	// (json-gold expands the embedded @context differently from jsonld.js);
-	// the presentation here carries none.
-	embedding := fmt.Sprintf(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":%q,"verifiableCredential":[%s]}`, holder.DID, creds[0].doc)
-	if _, err := p.AddProof(ctx, []byte(embedding), holder.Signer, holder.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{Purpose: dataintegrity.Authentication, Challenge: "c"}); !errors.Is(err, dataintegrity.ErrJSONLD) {
-		t.Errorf("presentation embedding a credential: %v, want ErrJSONLD", err)
-	}
 	vp := fmt.Sprintf(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":%q}`, holder.DID)
 	signedVP, err := p.AddProof(ctx, []byte(vp), holder.Signer, holder.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{
 		Purpose: dataintegrity.Authentication, Challenge: "c-42", Domain: "https://verifier.example",
@@ -111,6 +104,23 @@ func TestInteropPeerVerifiesOurs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A presentation embedding credentials (v2 eddsa and ecdsa, and a v1
+	// credential) with their own @context and proofs.
+	byName := map[string]json.RawMessage{}
+	for _, c := range creds {
+		byName[c.name] = c.doc
+	}
+	embedding := fmt.Sprintf(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiablePresentation"],"holder":%q,"verifiableCredential":[%s,%s,%s]}`,
+		holder.DID, byName["eddsa-rdfc-2022/v2"], byName["ecdsa-rdfc-2019/v2"], byName["eddsa-rdfc-2022/v1"])
+	signedEmbedding, err := p.AddProof(ctx, []byte(embedding), holder.Signer, holder.VM, dataintegrity.EdDSARDFC2022, dataintegrity.ProofOptions{
+		Purpose: dataintegrity.Authentication, Challenge: "c-42", Domain: "https://verifier.example",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tamperedEmbedding := edit(t, signedEmbedding, func(m map[string]any) {
+		m["verifiableCredential"].([]any)[0].(map[string]any)["credentialSubject"].(map[string]any)["id"] = "did:example:mallory"
+	})
 	type pres struct {
 		Presentation json.RawMessage `json:"presentation"`
 		Challenge    string          `json:"challenge"`
@@ -123,6 +133,9 @@ func TestInteropPeerVerifiesOurs(t *testing.T) {
 		Presentations: []pres{
 			{signedVP, "c-42", "https://verifier.example"},
 			{signedVP, "c-43", "https://verifier.example"},
+			{signedEmbedding, "c-42", "https://verifier.example"},
+			{signedEmbedding, "c-42", "https://other.example"},
+			{tamperedEmbedding, "c-42", "https://verifier.example"},
 		},
 	}
 	for _, c := range creds {
@@ -133,7 +146,7 @@ func TestInteropPeerVerifiesOurs(t *testing.T) {
 		Presentations []peerResult `json:"presentations"`
 	}
 	runNode(t, node, "di-verify.mjs", in, &out)
-	if len(out.Credentials) != len(creds) || len(out.Presentations) != 2 {
+	if len(out.Credentials) != len(creds) || len(out.Presentations) != len(in.Presentations) {
 		t.Fatalf("peer answered %d credentials, %d presentations", len(out.Credentials), len(out.Presentations))
 	}
 	for i, c := range creds {
@@ -148,6 +161,15 @@ func TestInteropPeerVerifiesOurs(t *testing.T) {
 	}
 	if out.Presentations[1].Verified {
 		t.Error("peer accepted our presentation for another challenge")
+	}
+	if !out.Presentations[2].Verified {
+		t.Errorf("peer refused our presentation embedding credentials: %s\n%s", out.Presentations[2].Error, signedEmbedding)
+	}
+	if out.Presentations[3].Verified {
+		t.Error("peer accepted our presentation embedding credentials for another domain")
+	}
+	if out.Presentations[4].Verified {
+		t.Error("peer accepted our presentation with a tampered embedded credential")
 	}
 }
 
@@ -196,9 +218,19 @@ func TestInteropOursVerifiesPeer(t *testing.T) {
 				t.Errorf("%+v: %v", o, err)
 			}
 		}
-		// Known limitation: refused, not mis-verified.
-		if _, err := p.Verify(ctx, out.PresentationWithCredential, keys, good); !errors.Is(err, dataintegrity.ErrJSONLD) {
-			t.Errorf("presentation embedding a credential: %v, want ErrJSONLD", err)
+		// The presentation's proof covers the embedded credential.
+		if _, err := p.Verify(ctx, out.PresentationWithCredential, keys, good); err != nil {
+			t.Errorf("presentation embedding a credential: %v\n%s", err, out.PresentationWithCredential)
+		}
+		tampered := edit(t, out.PresentationWithCredential, func(m map[string]any) {
+			vcs := m["verifiableCredential"]
+			if l, ok := vcs.([]any); ok {
+				vcs = l[0]
+			}
+			vcs.(map[string]any)["credentialSubject"].(map[string]any)["name"] = "Mallory"
+		})
+		if _, err := p.Verify(ctx, tampered, keys, good); !errors.Is(err, dataintegrity.ErrInvalidSignature) {
+			t.Errorf("presentation with a tampered embedded credential: %v, want ErrInvalidSignature", err)
 		}
 	})
 }

@@ -104,13 +104,14 @@ func (g *jsonGold) canonicalize(ctx context.Context, doc map[string]any) ([]byte
 	if err := checkContexts(doc, g.contexts); err != nil {
 		return nil, err
 	}
-	if path := nestedContextPath(doc, ""); path != "" {
-		return nil, fmt.Errorf("%w: the embedded document at %s has its own @context: json-gold expands such documents differently from jsonld.js, so RDFC proofs over them are not supported (use eddsa-jcs-2022, or verify the embedded credential on its own)", ErrJSONLD, truncate(path))
-	}
 	if err := checkNumbers(doc); err != nil {
 		return nil, err
 	}
 	opts := g.options()
+	doc, err := g.embedGraphs(doc, opts)
+	if err != nil {
+		return nil, err
+	}
 	expanded, err := ld.NewJsonLdProcessor().Expand(doc, opts)
 	if err != nil {
 		var ldErr *ld.JsonLdError
@@ -249,6 +250,110 @@ func nestedContexts(v any, path string, set *ldcontext.Set) error {
 		}
 	}
 	return nil
+}
+
+// embedGraphs prepares the one kind of embedded document that may carry
+// its own @context: the members of a top-level property whose term has a
+// @graph container, such as the verifiableCredential of a presentation
+// (each credential is its own named graph in the presentation's dataset).
+// Every other @context below the top level, including one nested inside
+// an embedded document, is refused.
+//
+// json-gold v0.9.1 takes the container mapping from the term's scoped
+// context instead of the active context (JSON-LD 1.1 expansion, step
+// 13.4: "key's container mapping in active context"). The credentials v2
+// context scopes verifiableCredential with "@context": null, so json-gold
+// loses its @graph container and merges the credentials into the
+// presentation's graph, where jsonld.js puts each into a graph of its own.
+// For such terms the graph objects are written out here ({"@graph": member}),
+// which is what the @graph container means; terms without a scoped context
+// (the credentials v1 context) expand correctly as they are. The tests
+// compare the canonical N-Quads with jsonld.js for both.
+func (g *jsonGold) embedGraphs(doc map[string]any, opts *ld.JsonLdOptions) (map[string]any, error) {
+	var embedding []string
+	for k, v := range doc {
+		if k == "@context" || nestedContextPath(v, k) == "" {
+			continue
+		}
+		for _, m := range asList(v) {
+			e, ok := m.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("%w: %s mixes embedded documents with other values", ErrJSONLD, truncate(k))
+			}
+			if _, ok := e["@context"]; !ok {
+				return nil, fmt.Errorf("%w: the embedded document at %s has an @context below its top level; only the top level of an embedded credential may carry one", ErrJSONLD, truncate(nestedContextPath(e, k)))
+			}
+			for ek, ev := range e {
+				if ek == "@context" {
+					continue
+				}
+				if p := nestedContextPath(ev, k+"."+ek); p != "" {
+					return nil, fmt.Errorf("%w: the embedded document at %s has an @context below its top level; only the top level of an embedded credential may carry one", ErrJSONLD, truncate(p))
+				}
+			}
+		}
+		embedding = append(embedding, k)
+	}
+	if len(embedding) == 0 {
+		return doc, nil
+	}
+	active, err := topLevelContext(doc, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		out[k] = v
+	}
+	for _, k := range embedding {
+		td := active.GetTermDefinition(k)
+		if td == nil || !slices.Contains(td.Container, "@graph") || slices.Contains(td.Container, "@id") || slices.Contains(td.Container, "@index") {
+			return nil, fmt.Errorf("%w: %s embeds documents with their own @context but is not a @graph-container term such as verifiableCredential", ErrJSONLD, truncate(k))
+		}
+		if !td.HasContext {
+			continue
+		}
+		members := asList(doc[k])
+		graphs := make([]any, len(members))
+		for i, m := range members {
+			graphs[i] = map[string]any{"@graph": m}
+		}
+		out[k] = graphs
+	}
+	return out, nil
+}
+
+// topLevelContext is the active context for the top-level properties of
+// doc: its @context, then the type-scoped contexts of its types in
+// lexicographic order (JSON-LD 1.1 expansion, step 11).
+func topLevelContext(doc map[string]any, opts *ld.JsonLdOptions) (*ld.Context, error) {
+	active, err := ld.NewContext(nil, opts).Parse(doc["@context"])
+	if err != nil {
+		return nil, fmt.Errorf("%w: context: %w", ErrJSONLD, unwrapLD(err))
+	}
+	var types []string
+	for k, v := range doc {
+		if k != "@type" && k != "type" {
+			continue
+		}
+		for _, t := range asList(v) {
+			if s, ok := t.(string); ok {
+				types = append(types, s)
+			}
+		}
+	}
+	slices.Sort(types)
+	base := active
+	for _, t := range types {
+		td := base.GetTermDefinition(t)
+		if td == nil || !td.HasContext {
+			continue
+		}
+		if active, err = active.Parse(td.Context); err != nil {
+			return nil, fmt.Errorf("%w: type-scoped context of %s: %w", ErrJSONLD, truncate(t), unwrapLD(err))
+		}
+	}
+	return active, nil
 }
 
 // nestedContextPath finds an @context below the top level.
