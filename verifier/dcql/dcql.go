@@ -26,8 +26,10 @@ const (
 	FormatJWTVCJSON = "jwt_vc_json"
 	FormatLDPVC     = "ldp_vc"
 	FormatMDoc      = "mso_mdoc"
-	// FormatZK is chainid's zero-knowledge proof format (an extension).
-	FormatZK = "zk"
+	// FormatZK is chainid's zero-knowledge proof format (an extension): a
+	// credential query whose meta.zk_request holds the proof request
+	// (a verifier/zk request document once the verifier made it).
+	FormatZK = "chainid_zk"
 )
 
 // Limits of Parse.
@@ -71,6 +73,10 @@ type Meta struct {
 	VCTValues    []string   `json:"vct_values,omitempty"`
 	TypeValues   [][]string `json:"type_values,omitempty"`
 	DoctypeValue string     `json:"doctype_value,omitempty"`
+	// ZKRequest is the zero-knowledge proof request of a FormatZK query
+	// (required there, refused elsewhere): a JSON object this package
+	// does not interpret.
+	ZKRequest json.RawMessage `json:"zk_request,omitempty"`
 }
 
 // ClaimQuery asks for one claim.
@@ -174,10 +180,16 @@ func (c CredentialQuery) validate() error {
 	case FormatMDoc:
 		return fmt.Errorf("%w: format %s", ErrUnsupported, c.Format)
 	case FormatZK:
+		if !isObject(c.Meta.ZKRequest) || c.Meta.VCTValues != nil || c.Meta.TypeValues != nil || c.Meta.DoctypeValue != "" {
+			return fmt.Errorf("%w: %s needs meta.zk_request, a JSON object (only)", ErrInvalid, c.Format)
+		}
 	case "":
 		return fmt.Errorf("%w: format is required", ErrInvalid)
 	default:
 		return fmt.Errorf("%w: format %q", ErrUnsupported, c.Format)
+	}
+	if c.Format != FormatZK && c.Meta.ZKRequest != nil {
+		return fmt.Errorf("%w: meta.zk_request belongs to %s queries", ErrInvalid, FormatZK)
 	}
 	for _, v := range c.Meta.VCTValues {
 		if v == "" {
@@ -234,6 +246,12 @@ func (c CredentialQuery) validate() error {
 		}
 	}
 	return nil
+}
+
+// isObject reports a JSON object.
+func isObject(v json.RawMessage) bool {
+	var m map[string]json.RawMessage
+	return json.Unmarshal(v, &m) == nil && m != nil
 }
 
 // scalar reports a JSON string, integer or boolean.

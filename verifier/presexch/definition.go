@@ -99,8 +99,8 @@ type SubmissionRequirement struct {
 }
 
 // Parse parses and validates a presentation definition. It accepts the
-// definition itself or an object whose only member is
-// "presentation_definition".
+// definition itself or an envelope with a "presentation_definition" member
+// (other envelope members are ignored).
 func Parse(raw []byte) (*Definition, error) {
 	if len(raw) > MaxDefinitionBytes {
 		return nil, fmt.Errorf("%w: definition exceeds %d bytes", ErrInvalid, MaxDefinitionBytes)
@@ -109,7 +109,7 @@ func Parse(raw []byte) (*Definition, error) {
 	if err := json.Unmarshal(raw, &wrapper); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if inner, ok := wrapper["presentation_definition"]; ok && len(wrapper) == 1 {
+	if inner, ok := wrapper["presentation_definition"]; ok { // an envelope (spec examples carry "comment")
 		raw = inner
 	}
 	d := new(Definition)

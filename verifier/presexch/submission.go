@@ -35,7 +35,7 @@ func (d *Descriptor) UnmarshalJSON(b []byte) error {
 }
 
 // ParseSubmission parses and validates a presentation_submission (or an
-// object whose only member is "presentation_submission").
+// envelope with a "presentation_submission" member).
 func ParseSubmission(raw []byte) (*Submission, error) {
 	if len(raw) > MaxDefinitionBytes {
 		return nil, fmt.Errorf("%w: submission exceeds %d bytes", ErrInvalid, MaxDefinitionBytes)
@@ -44,7 +44,7 @@ func ParseSubmission(raw []byte) (*Submission, error) {
 	if err := json.Unmarshal(raw, &wrapper); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if inner, ok := wrapper["presentation_submission"]; ok && len(wrapper) == 1 {
+	if inner, ok := wrapper["presentation_submission"]; ok {
 		raw = inner
 	}
 	s := new(Submission)
