@@ -52,6 +52,10 @@ type Config struct {
 	// ShutdownTimeout bounds graceful shutdown. Flag --shutdown-timeout,
 	// env CHAINID_SHUTDOWN_TIMEOUT, default 10s.
 	ShutdownTimeout time.Duration
+	// OIDCRegistration turns on dynamic client registration (RFC 7591)
+	// at POST /register. Off by default. Flag --oidc-registration, env
+	// CHAINID_OIDC_REGISTRATION=1.
+	OIDCRegistration bool
 	// JSON selects machine-readable output for CLI commands. Flag --json.
 	JSON bool
 	// DefaultIssuer makes serve create the default issuer (a did:ethr
@@ -162,6 +166,8 @@ func bindServeFlags(fs *pflag.FlagSet, c *Config, getenv func(string) string) er
 		return fmt.Errorf("CHAINID_SHUTDOWN_TIMEOUT: %w", err)
 	}
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", d, "graceful shutdown limit (env CHAINID_SHUTDOWN_TIMEOUT)")
+	reg := env("OIDC_REGISTRATION", "")
+	fs.BoolVar(&c.OIDCRegistration, "oidc-registration", reg == "1" || reg == "true", "enable OpenID Connect dynamic client registration, RFC 7591 (env CHAINID_OIDC_REGISTRATION=1)")
 	return nil
 }
 

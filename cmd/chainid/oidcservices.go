@@ -2,16 +2,11 @@ package main
 
 import (
 	"context"
-	"os"
 	"sync"
 
 	"github.com/chainid/chainid/api"
 	"github.com/chainid/chainid/api/oidc"
 )
-
-// oidcRegistrationEnv turns on dynamic client registration (RFC 7591) at
-// POST /register when set to 1 or true. Off by default.
-const oidcRegistrationEnv = "CHAINID_OIDC_REGISTRATION"
 
 // oidcState is the wired state of the OpenID provider: built on first use,
 // once the public URL is known (serve sets it before building the API).
@@ -37,10 +32,9 @@ func (s *services) oidcProvider(ctx context.Context) (*oidc.Provider, error) {
 		if issuer == "" {
 			issuer = s.statusPublicURL()
 		}
-		reg := os.Getenv(oidcRegistrationEnv)
 		st.provider, st.err = oidc.New(ctx, s.store, s.keys, oidc.Config{
 			Issuer:            issuer,
-			AllowRegistration: reg == "1" || reg == "true",
+			AllowRegistration: s.cfg.OIDCRegistration,
 			Logger:            s.log.With("area", "oidc"),
 		})
 	})

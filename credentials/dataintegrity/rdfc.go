@@ -280,9 +280,6 @@ func (g *jsonGold) embedGraphs(doc map[string]any, opts *ld.JsonLdOptions) (map[
 			if !ok {
 				return nil, fmt.Errorf("%w: %s mixes embedded documents with other values", ErrJSONLD, truncate(k))
 			}
-			if _, ok := e["@context"]; !ok {
-				return nil, fmt.Errorf("%w: the embedded document at %s has an @context below its top level; only the top level of an embedded credential may carry one", ErrJSONLD, truncate(nestedContextPath(e, k)))
-			}
 			for ek, ev := range e {
 				if ek == "@context" {
 					continue
