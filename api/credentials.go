@@ -504,7 +504,7 @@ func (s *server) handleVerifyCredential() http.Handler {
 		}
 		res, err := s.verifier.VerifyCredential(r.Context(), req.VerifiableCredential)
 		if err != nil {
-			s.writeProblem(w, r, verifyError("verify credential", err))
+			s.writeProblem(w, r, vcapiVerifyError("verify credential", err))
 			return
 		}
 		s.writeJSON(w, r, http.StatusOK, "application/json", res)
@@ -534,7 +534,7 @@ func (s *server) handleVerifyPresentation() http.Handler {
 		}
 		res, err := s.verifier.VerifyPresentation(r.Context(), req.VerifiablePresentation, opts)
 		if err != nil {
-			s.writeProblem(w, r, verifyError("verify presentation", err))
+			s.writeProblem(w, r, vcapiVerifyError("verify presentation", err))
 			return
 		}
 		s.writeJSON(w, r, http.StatusOK, "application/json", res)

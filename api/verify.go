@@ -92,3 +92,13 @@ func anyVerifyError(err error) error {
 	}
 	return fmt.Errorf("verify: %w", err)
 }
+
+// vcapiVerifyError maps errors of the VC-API verify endpoints: input the
+// pipeline cannot read as a credential or presentation is a 400, as VC-API
+// specifies; everything else goes through verifyError.
+func vcapiVerifyError(op string, err error) error {
+	if errors.Is(err, verifier.ErrMalformed) || errors.Is(err, verifier.ErrPolicy) {
+		return &apiError{kind: kindInvalidRequest, err: fmt.Errorf("%s: %w", op, err), detail: err.Error()}
+	}
+	return verifyError(op, err)
+}

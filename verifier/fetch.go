@@ -41,8 +41,8 @@ type FetchConfig struct {
 type HTTPFetcher struct {
 	client   *http.Client
 	maxBytes int64
-	// insecure allows http and any address; set only by this package's
-	// tests.
+	// insecure allows http and any address; set only by
+	// NewTestHTTPFetcher in export_test.go.
 	insecure bool
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -14,7 +15,9 @@ import (
 	"github.com/chainid/chainid/credentials/status"
 )
 
-// statusCache keeps verified status list credentials by URL.
+// statusCache keeps verified status lists by URL, decoded: the list
+// credential's proof is checked and its bitstring gunzipped once per fetch,
+// not once per verification.
 type statusCache struct {
 	mu   sync.Mutex
 	size int
@@ -23,31 +26,52 @@ type statusCache struct {
 }
 
 type cachedList struct {
-	list    *credentials.Credential
+	list    *verifiedList
+	version string
 	expires time.Time
+}
+
+// VersionedFetcher is a Fetcher that can tell cheaply which version of a
+// list it would return now (for the lists this service hosts, their ETag).
+// The status cache then reuses a verified list only while its version is
+// current, so a revocation here counts at once; other lists are reused
+// until Config.StatusCacheTTL passes.
+type VersionedFetcher interface {
+	Fetcher
+	// Version returns the list's current version, and ok false for a URL
+	// it cannot version (the TTL then applies).
+	Version(ctx context.Context, url string) (version string, ok bool, err error)
+}
+
+// verifiedList is a status list credential whose proof and validity period
+// verified, with its decoded bitstring.
+type verifiedList struct {
+	cred *credentials.Credential
+	lc   *status.ListCredential
+	bits *status.List
 }
 
 func newStatusCache(size int, ttl time.Duration) *statusCache {
 	return &statusCache{size: size, ttl: ttl, m: map[string]cachedList{}}
 }
 
-func (c *statusCache) get(url string, now time.Time) *credentials.Credential {
+func (c *statusCache) get(url, version string, now time.Time) *verifiedList {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[url]
-	if !ok || !now.Before(e.expires) {
+	if !ok || !now.Before(e.expires) || e.version != version {
 		delete(c.m, url)
 		return nil
 	}
 	return e.list
 }
 
-func (c *statusCache) put(url string, list *credentials.Credential, now time.Time) {
+func (c *statusCache) put(url, version string, list *verifiedList, now time.Time) {
 	if c.ttl < 0 {
 		return
 	}
 	exp := now.Add(c.ttl)
-	if _, until, err := list.ValidityPeriod(); err == nil && !until.IsZero() && until.Before(exp) {
+	if _, until, err := list.cred.ValidityPeriod(); err == nil && !until.IsZero() && until.Before(exp) {
 		exp = until
 	}
 	c.mu.Lock()
@@ -62,7 +86,7 @@ func (c *statusCache) put(url string, list *credentials.Credential, now time.Tim
 			}
 		}
 	}
-	c.m[url] = cachedList{list: list, expires: exp}
+	c.m[url] = cachedList{list: list, version: version, expires: exp}
 }
 
 // statusAndSchema runs the status and schema checks of a W3C credential.
@@ -104,21 +128,66 @@ func (v *Verifier) checkEntry(ctx context.Context, c *credentials.Credential, e 
 	if e.Type != credentials.TypeBitstringStatusListEntry {
 		return false, fmt.Errorf("status entry type %q is not supported", e.Type)
 	}
-	list := v.status.get(e.StatusListCredential, now)
+	// The version is read before fetching: a list that changes in between
+	// is cached under the older version and fetched again next time.
+	var version string
+	if vf, ok := v.cfg.Fetcher.(VersionedFetcher); ok {
+		ver, ok, err := vf.Version(ctx, e.StatusListCredential)
+		if err != nil {
+			return false, fmt.Errorf("%w: %s: %w", ErrStatusFetch, e.StatusListCredential, err)
+		}
+		if ok {
+			version = "v:" + ver
+		}
+	}
+	list := v.status.get(e.StatusListCredential, version, now)
 	if list == nil {
 		var err error
 		if list, err = v.fetchList(ctx, e.StatusListCredential, now, leeway); err != nil {
 			return false, err
 		}
-		v.status.put(e.StatusListCredential, list, now)
+		v.status.put(e.StatusListCredential, version, list, now)
 	}
-	return status.Check(c, e, list, 0)
+	return list.check(c, e)
+}
+
+// check evaluates an entry against the decoded list, as status.Check does
+// against the list credential: a well-formed BitstringStatusListEntry of
+// statusSize 1 whose list is this one, issued by the credential's issuer,
+// with the entry's purpose, and an index inside the list.
+func (l *verifiedList) check(c *credentials.Credential, e credentials.Status) (bool, error) {
+	if err := e.Validate(); err != nil {
+		return false, fmt.Errorf("%w: %w", status.ErrMalformed, err)
+	}
+	if raw, ok := e.Extra["statusSize"]; ok {
+		var n json.Number
+		if err := json.Unmarshal(raw, &n); err != nil || n.String() != "1" {
+			return false, fmt.Errorf("%w: statusSize %s", status.ErrUnsupported, raw)
+		}
+	}
+	if l.lc.ID != e.StatusListCredential {
+		return false, fmt.Errorf("%w: entry names list %q, got %q", status.ErrVerification, e.StatusListCredential, l.lc.ID)
+	}
+	if l.lc.Issuer != c.IssuerID() {
+		return false, fmt.Errorf("%w: list issued by %q, credential by %q", status.ErrVerification, l.lc.Issuer, c.IssuerID())
+	}
+	if !slices.Contains(l.lc.Purposes, e.StatusPurpose) {
+		return false, fmt.Errorf("%w: list purpose %q, entry purpose %q", status.ErrVerification, l.lc.Purposes, e.StatusPurpose)
+	}
+	idx, err := e.Index()
+	if err != nil {
+		return false, fmt.Errorf("%w: %w", status.ErrMalformed, err)
+	}
+	if idx < 0 || idx >= int64(l.bits.Len()) {
+		return false, fmt.Errorf("%w: index %d, list of %d", status.ErrRange, idx, l.bits.Len())
+	}
+	return l.bits.Get(int(idx))
 }
 
 // fetchList fetches a status list credential and verifies its proof and
 // validity period. Its issuer is compared with the credential's by
 // status.Check.
-func (v *Verifier) fetchList(ctx context.Context, url string, now time.Time, leeway time.Duration) (*credentials.Credential, error) {
+func (v *Verifier) fetchList(ctx context.Context, url string, now time.Time, leeway time.Duration) (*verifiedList, error) {
 	if v.cfg.Fetcher == nil {
 		return nil, fmt.Errorf("%w: no status list fetcher is configured", ErrStatusFetch)
 	}
@@ -153,5 +222,13 @@ func (v *Verifier) fetchList(ctx context.Context, url string, now time.Time, lee
 	if err := list.ValidAt(now, leeway); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrStatusFetch, url, err)
 	}
-	return list, nil
+	lc, err := status.ParseListCredential(list)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrStatusFetch, url, err)
+	}
+	bits, err := status.Decode(lc.EncodedList, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrStatusFetch, url, err)
+	}
+	return &verifiedList{cred: list, lc: lc, bits: bits}, nil
 }

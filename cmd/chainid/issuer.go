@@ -20,6 +20,7 @@ import (
 	"github.com/chainid/chainid/did/ethr"
 	didkey "github.com/chainid/chainid/did/key"
 	"github.com/chainid/chainid/internal/store"
+	"github.com/chainid/chainid/verifier"
 )
 
 var (
@@ -432,37 +433,16 @@ func (s *services) CheckAPIKey(ctx context.Context, key string) (bool, error) {
 	return s.issuer.CheckAPIKey(ctx, key)
 }
 
-// VerifyCredential verifies a credential of any format.
+// VerifyCredential verifies a credential of any format through the
+// verifier pipeline (verifyservices.go), in the VC-API result shape.
 func (s *services) VerifyCredential(ctx context.Context, vc json.RawMessage) (api.VerifyResult, error) {
-	res, err := s.verifier.VerifyCredential(ctx, vc)
-	if err != nil {
-		return api.VerifyResult{}, err
-	}
-	return verifyResult(res), nil
+	return s.vcapiVerify(ctx, verifier.Input{Credential: vc})
 }
 
-// VerifyPresentation verifies a presentation and its credentials.
+// VerifyPresentation verifies a presentation and its credentials through
+// the verifier pipeline, bound to the challenge and domain.
 func (s *services) VerifyPresentation(ctx context.Context, vp json.RawMessage, opts api.PresentationOptions) (api.VerifyResult, error) {
-	res, err := s.verifier.VerifyPresentation(ctx, vp, issuer.PresentationOptions{Challenge: opts.Challenge, Domain: opts.Domain})
-	if err != nil {
-		return api.VerifyResult{}, err
-	}
-	return verifyResult(res), nil
-}
-
-func verifyResult(r *issuer.Result) api.VerifyResult {
-	out := api.VerifyResult{Verified: r.Verified, Checks: r.Checks, Warnings: []api.VerifyProblem{}, Errors: []api.VerifyProblem{},
-		Format: r.Format, Issuer: r.Issuer}
-	for _, p := range r.Warnings {
-		out.Warnings = append(out.Warnings, api.VerifyProblem(p))
-	}
-	for _, p := range r.Errors {
-		out.Errors = append(out.Errors, api.VerifyProblem(p))
-	}
-	for _, c := range r.Credentials {
-		out.Credentials = append(out.Credentials, verifyResult(c))
-	}
-	return out
+	return s.vcapiVerify(ctx, verifier.Input{Presentation: vp, Nonce: opts.Challenge, Audience: opts.Domain})
 }
 
 // StatusList returns a signed status list credential.

@@ -112,8 +112,33 @@ func (c *testChain) call(key *ecdsa.PrivateKey, data []byte) {
 // them succeeded, and returns the block header.
 func (c *testChain) commit() *types.Header {
 	c.t.Helper()
+	c.awaitPending()
 	c.sim.Commit()
 	return c.settle()
+}
+
+// awaitPending waits until the transaction pool has promoted every sent
+// transaction to pending. The pool promotes in the background: a Commit
+// that runs first leaves a transaction for a later block (seen on a loaded
+// machine as a change landing in a block the test expected to be empty).
+func (c *testChain) awaitPending() {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for from, want := range c.nonces {
+		for {
+			got, err := c.client.PendingNonceAt(context.Background(), from)
+			if err != nil {
+				c.t.Fatal(err)
+			}
+			if got >= want {
+				break
+			}
+			if time.Now().After(deadline) {
+				c.t.Fatalf("transactions of %s not pending after 10s (pending nonce %d, sent %d)", from, got, want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
 }
 
 func (c *testChain) settle() *types.Header {

@@ -74,6 +74,11 @@ func TestParse(t *testing.T) {
 		{"claim_sets unknown id", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"]}, "claims": [{"id": "c", "path": ["a"]}], "claim_sets": [["x"]]}]}`, dcql.ErrInvalid},
 		{"credential_sets unknown id", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"]}}], "credential_sets": [{"options": [["b"]]}]}`, dcql.ErrInvalid},
 		{"empty option", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"]}}], "credential_sets": [{"options": [[]]}]}`, dcql.ErrInvalid},
+		{"zk without request", `{"credentials": [{"id": "a", "format": "chainid_zk", "meta": {}}]}`, dcql.ErrInvalid},
+		{"zk request not an object", `{"credentials": [{"id": "a", "format": "chainid_zk", "meta": {"zk_request": "r1"}}]}`, dcql.ErrInvalid},
+		{"zk request null", `{"credentials": [{"id": "a", "format": "chainid_zk", "meta": {"zk_request": null}}]}`, dcql.ErrInvalid},
+		{"zk with type values", `{"credentials": [{"id": "a", "format": "chainid_zk", "meta": {"zk_request": {}, "type_values": [["x"]]}}]}`, dcql.ErrInvalid},
+		{"zk request on sd-jwt", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"], "zk_request": {}}}]}`, dcql.ErrInvalid},
 		{"trailing data", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"]}}]} {}`, dcql.ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,6 +86,31 @@ func TestParse(t *testing.T) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestParseZK: a chainid_zk query carries its proof request in meta,
+// unchanged, and matches ZK candidates only.
+func TestParseZK(t *testing.T) {
+	q, err := dcql.Parse([]byte(`{"credentials":[{"id":"age","format":"chainid_zk","meta":{"zk_request":{"schema":"https://s.example/p","reveal":["level"]}},
+	  "claims":[{"path":["disclosed","level"]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(q.Credentials[0].Meta.ZKRequest); got != `{"schema":"https://s.example/p","reveal":["level"]}` {
+		t.Fatalf("zk_request %s", got)
+	}
+	zk := dcql.Candidate{ID: "z", Format: dcql.FormatZK, HolderBinding: true, Claims: json.RawMessage(`{"disclosed":{"level":3}}`)}
+	sel, err := dcql.Match(q, []dcql.Candidate{{ID: "s", Format: dcql.FormatSDJWT, HolderBinding: true, Claims: zk.Claims}, zk})
+	if err != nil || len(sel["age"]) != 1 || sel["age"][0].CandidateID != "z" || !slices.Equal(sel["age"][0].Disclose, []string{"/disclosed/level"}) {
+		t.Fatalf("match %+v %v", sel, err)
+	}
+	b, err := json.Marshal(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dcql.Parse(b); err != nil {
+		t.Fatalf("re-encoded query %s: %v", b, err)
 	}
 }
 
@@ -179,7 +209,7 @@ func TestCheck(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(specQuery))
-	f.Add([]byte(`{"credentials":[{"id":"a","format":"zk","meta":{}}]}`))
+	f.Add([]byte(`{"credentials":[{"id":"a","format":"chainid_zk","meta":{"zk_request":{"id":"r"}}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		q, err := dcql.Parse(b)
 		if err != nil {

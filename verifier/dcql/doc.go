@@ -21,5 +21,12 @@
 //
 // Claim paths (§7) select from the credential's claims: for dc+sd-jwt the
 // processed SD-JWT claims, for jwt_vc_json and ldp_vc the credential JSON
-// from its root (["credentialSubject", "name"]).
+// from its root (["credentialSubject", "name"]), for chainid_zk the claims
+// of the verified proof (["disclosed", "level"]).
+//
+// chainid_zk (FormatZK) is chainid's extension format for zero-knowledge
+// proofs: its meta.zk_request member, required, carries the proof request
+// (verifier/oid4vp replaces the verifier's specification with the
+// verifier/zk request document it made, bound to the OpenID4VP nonce and
+// client_id). This package only checks that it is a JSON object.
 package dcql

@@ -17,7 +17,7 @@ import (
 type Candidate struct {
 	// ID is the wallet's handle for the credential.
 	ID string
-	// Format is a DCQL format (dc+sd-jwt, jwt_vc_json, ldp_vc, zk).
+	// Format is a DCQL format (dc+sd-jwt, jwt_vc_json, ldp_vc, chainid_zk).
 	Format string
 	// Types are the W3C types (jwt_vc_json, ldp_vc) or the vct (dc+sd-jwt).
 	Types []string

@@ -10,7 +10,7 @@
 // stores it. The request carries response_type vp_token, a fresh 128-bit
 // nonce and state, response_mode direct_post or direct_post.jwt, the
 // response_uri, and client_metadata (the formats accepted and, for
-// direct_post.jwt, the request's own ephemeral P-256 encryption key). Its
+// direct_post.jwt, the request's own P-256 encryption key). Its
 // client_id uses one of two prefixes:
 //
 //   - decentralized_identifier:<DID>: the request is passed by reference
@@ -24,10 +24,12 @@
 //
 // The wallet answers at the response_uri (Service.HandleResponse): a form
 // with vp_token and state (direct_post) or with response, a JWE to the
-// request's key (direct_post.jwt). Every presentation of the vp_token is
-// verified by the PresentationVerifier against the request's nonce and
-// client_id (the audience), and the whole vp_token is checked against the
-// DCQL query by the QueryChecker. A request accepts one response: once a
+// request's key (direct_post.jwt). The vp_token is checked against the
+// DCQL query by verifier/dcql.Check: every presentation is verified by the
+// verification pipeline (Config.Verifier, under Config.Policy) against the
+// request's nonce and client_id (the audience), and must answer its
+// credential query with the requested types and claims. A request accepts
+// one response: once a
 // response has been processed (verified or not) the request is closed, so a
 // replayed response is refused.
 //
@@ -47,16 +49,25 @@
 //
 // # Zero-knowledge requests
 //
-// A DCQL credential query with format FormatZK carries a zero-knowledge
-// proof request in its meta member; the wallet answers with a proof object
-// bound to the request's nonce and client_id, and the PresentationVerifier
-// verifies it like any other presentation.
+// A DCQL credential query with format FormatZK (chainid_zk) carries a
+// zero-knowledge proof specification in meta.zk_request (issuers, schema,
+// attributes to reveal, predicates, scope: verifier/zk.Spec). Create asks
+// Config.ZK to make the proof request, with the OpenID4VP request's nonce
+// and client_id as the proof's nonce and audience, and puts the request
+// document in its place, so the wallet proves offline from the query
+// alone. The wallet answers with a verifier/zk submission; the pipeline's
+// ZK check verifies the proof, the anchors read from the chain and the
+// nonce and audience binding, and this package checks that the submission
+// answers its own query's proof request.
 //
 // # Security considerations
 //
 //   - nonce, state, request ids and response codes are 128-bit (codes
 //     256-bit) random values from Config.Rand; response codes are stored only
 //     as SHA-256 hashes and are single use.
+//   - The private encryption key of a direct_post.jwt request is never
+//     stored: it is derived from Config.ResponseKeySecret and the request
+//     id when a response arrives.
 //   - Requests expire (Config.RequestTTL); an expired request serves no
 //     request object and accepts no response.
 //   - Every presentation must be bound to this request's nonce and

@@ -1,22 +1,32 @@
 package oid4vp_test
 
 import (
-	"encoding/json"
+	"context"
+	"crypto"
+	"errors"
 	"testing"
 
 	"github.com/chainid/chainid/verifier/oid4vp"
 )
 
-// FuzzParseQuery: any input either parses into a query Select can run on,
-// or is refused; never a panic.
-func FuzzParseQuery(f *testing.F) {
-	f.Add([]byte(query))
-	f.Add([]byte(`{"credentials":[{"id":"a","format":"jwt_vc_json","claims":[{"id":"x","path":["a",null,0]}],"claim_sets":[["x"]]}],"credential_sets":[{"options":[["a"]]}]}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		q, err := oid4vp.ParseQuery(json.RawMessage(b))
-		if err != nil {
-			return
+type noKeys struct{}
+
+func (noKeys) VerificationKey(context.Context, string, string) (crypto.PublicKey, error) {
+	return nil, errors.New("no keys")
+}
+
+// FuzzVerifyRequestObject: any request object is accepted or refused
+// with ErrRequestObject; never a panic.
+func FuzzVerifyRequestObject(f *testing.F) {
+	f.Add("eyJhbGciOiJub25lIiwidHlwIjoib2F1dGgtYXV0aHotcmVxK2p3dCJ9.eyJyZXNwb25zZV90eXBlIjoidnBfdG9rZW4ifQ.", "redirect_uri:https://v.example/r")
+	f.Add("a.b.c", "decentralized_identifier:did:key:z6Mk")
+	c, err := oid4vp.NewClient(oid4vp.ClientConfig{Keys: noKeys{}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, jwt, clientID string) {
+		if _, err := c.VerifyRequestObject(context.Background(), jwt, clientID); err != nil && !errors.Is(err, oid4vp.ErrRequestObject) {
+			t.Fatalf("error %v does not wrap ErrRequestObject", err)
 		}
-		_, _ = q.Select([]oid4vp.Candidate{{Format: "dc+sd-jwt", Types: []string{"https://example/vct"}, Claims: json.RawMessage(`{"name":"A","a":[1,{"b":2}]}`)}})
 	})
 }

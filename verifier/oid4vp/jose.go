@@ -5,11 +5,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -96,14 +97,36 @@ func readHeader(b64 string, allowed ...string) (*joseHeader, error) {
 	return &h, nil
 }
 
-// newEncryptionKey makes the ephemeral P-256 key of a direct_post.jwt
-// request: the public JWK for client_metadata and the private JWK to
-// store.
-func newEncryptionKey(rand io.Reader, kid string) (pub, priv json.RawMessage, err error) {
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand)
-	if err != nil {
-		return nil, nil, fmt.Errorf("generate encryption key: %w", err)
+// responseKeyLabel separates the derivation of request encryption keys.
+const responseKeyLabel = "chainid oid4vp response encryption key v1"
+
+// requestKey derives the P-256 key of direct_post.jwt request id from the
+// Service's secret, so that no private key is stored with the request:
+// the scalar is HMAC-SHA256(secret, label ‖ 0 ‖ id ‖ 0 ‖ counter), for the
+// first counter whose output is a valid scalar (counter 0 fails with
+// probability below 2^-32).
+func requestKey(secret []byte, id string) (*ecdsa.PrivateKey, error) {
+	for i := range byte(8) {
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte(responseKeyLabel))
+		m.Write([]byte{0})
+		m.Write([]byte(id))
+		m.Write([]byte{0, i})
+		if k, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), m.Sum(nil)); err == nil {
+			return k, nil
+		}
 	}
+	return nil, errors.New("derive the response encryption key: no valid scalar")
+}
+
+// encryptionKey returns the public and private JWKs of request id's
+// encryption key.
+func encryptionKey(secret []byte, id string) (pub, priv json.RawMessage, err error) {
+	k, err := requestKey(secret, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	kid := id
 	privJWK, err := jwk.FromRaw(k)
 	if err != nil {
 		return nil, nil, fmt.Errorf("encryption key: %w", err)

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,23 +21,45 @@ import (
 	"github.com/chainid/chainid/internal/store"
 	"github.com/chainid/chainid/resolver"
 	"github.com/chainid/chainid/verifier"
+	"github.com/chainid/chainid/verifier/dcql"
 	"github.com/chainid/chainid/verifier/oid4vp"
 )
 
 // nonceVerifier stands in for the verification pipeline: a presentation
-// is the JSON string "nonce|audience" and verifies when both are the
-// request's. The real pipeline runs in cmd/chainid's round trip test.
+// is the JSON string "nonce|audience" (an SD-JWT VC) or a ZK submission
+// {"type":"ZKProofPresentation","request":…,"binding":"nonce|audience"},
+// and verifies when both are the request's. The real pipeline runs in
+// cmd/chainid's round trip test.
 type nonceVerifier struct{}
 
-func (nonceVerifier) VerifyPresentation(_ context.Context, raw json.RawMessage, nonce, aud string) (*verifier.Result, error) {
+func (nonceVerifier) Verify(_ context.Context, in verifier.Input, _ verifier.Policy) (*verifier.Result, error) {
 	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, err
+	format, types, claims := verifier.FormatSDJWT, []string{"https://example/vct"}, json.RawMessage(`{"name":"A"}`)
+	if err := json.Unmarshal(in.Presentation, &s); err != nil {
+		var sub struct{ Type, Request, Binding string }
+		if err := json.Unmarshal(in.Presentation, &sub); err != nil || sub.Type != verifier.TypeZKProof {
+			return nil, fmt.Errorf("%w: not a test presentation", verifier.ErrMalformed)
+		}
+		s, format, types, claims = sub.Binding, verifier.FormatZK, nil, json.RawMessage(`{"disclosed":{"level":3}}`)
 	}
-	ok := s == nonce+"|"+aud
-	return &verifier.Result{Verified: ok, Format: verifier.FormatSDJWT,
+	ok := s == in.Nonce+"|"+in.Audience
+	return &verifier.Result{Verified: ok, Format: format,
 		Checks:      []verifier.Check{{Check: verifier.CheckHolderBinding, Passed: ok}},
-		Credentials: []verifier.Credential{{Format: verifier.FormatSDJWT, Types: []string{"https://example/vct"}, Claims: json.RawMessage(`{"name":"A"}`)}}}, nil
+		Credentials: []verifier.Credential{{Format: format, Types: types, Claims: claims}}}, nil
+}
+
+// zkRequests stands in for verifier/zk: the request document echoes the
+// specification with the binding it was given.
+type zkRequests struct{ n *int }
+
+func (z zkRequests) CreateZKRequest(_ context.Context, spec json.RawMessage, nonce, audience string, expires time.Time) (json.RawMessage, error) {
+	var m map[string]any
+	if err := json.Unmarshal(spec, &m); err != nil || m["schema"] == nil {
+		return nil, fmt.Errorf("%w: the test spec needs a schema", oid4vp.ErrInvalidRequest)
+	}
+	*z.n++
+	return json.Marshal(map[string]any{"id": fmt.Sprintf("zk-%d", *z.n), "schema": m["schema"], "nonce": nonce, "audience": audience,
+		"expires": expires.UTC().Format(time.RFC3339)})
 }
 
 const query = `{"credentials":[{"id":"a","format":"dc+sd-jwt","meta":{"vct_values":["https://example/vct"]},"claims":[{"path":["name"]}]}]}`
@@ -46,9 +69,15 @@ type fixture struct {
 	client *oid4vp.Client
 	srv    *httptest.Server
 	now    time.Time
+	store  *store.PresentationRecords
+	cfg    oid4vp.Config
 }
 
 func newFixture(t *testing.T) *fixture {
+	return newFixtureWith(t, func(*oid4vp.Config) {})
+}
+
+func newFixtureWith(t *testing.T, edit func(*oid4vp.Config)) *fixture {
 	t.Helper()
 	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "s.db"), store.Config{})
 	if err != nil {
@@ -64,11 +93,16 @@ func newFixture(t *testing.T) *fixture {
 	mux := http.NewServeMux()
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
-	f.svc, err = oid4vp.New(st.Presentations(), oid4vp.Config{
+	f.store = st.Presentations()
+	f.cfg = oid4vp.Config{
 		BaseURL: f.srv.URL + "/r", Signer: priv, KeyID: d.String() + "#" + d.ID,
-		Verifier: nonceVerifier{}, Queries: oid4vp.Queries{}, InsecureAllowHTTP: true,
-		Now: func() time.Time { return f.now },
-	})
+		Verifier: nonceVerifier{}, InsecureAllowHTTP: true,
+		Policy: func(context.Context) (verifier.Policy, error) { return verifier.Policy{AnyIssuer: true}, nil },
+		ZK:     zkRequests{new(int)},
+		Now:    func() time.Time { return f.now },
+	}
+	edit(&f.cfg)
+	f.svc, err = oid4vp.New(f.store, f.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,5 +339,111 @@ func TestWrongNonceAmongSeveral(t *testing.T) {
 	}
 	if st, _ := f.svc.Status(t.Context(), c.ID, ""); st.State != oid4vp.StateRejected {
 		t.Fatalf("state %s", st.State)
+	}
+}
+
+// TestZKQuery: a chainid_zk query's proof specification is replaced by the
+// proof request made for the OpenID4VP request's nonce and client_id, and
+// a submission must answer that request.
+func TestZKQuery(t *testing.T) {
+	f := newFixture(t)
+	zkQuery := `{"credentials":[{"id":"age","format":"chainid_zk","meta":{"zk_request":{"schema":"https://s.example/p"}},
+	  "claims":[{"path":["disclosed","level"]}]}]}`
+	submission := func(request, binding string) json.RawMessage {
+		b, _ := json.Marshal(map[string]string{"type": verifier.TypeZKProof, "request": request, "binding": binding})
+		return b
+	}
+	for _, tc := range []struct {
+		name    string
+		present func(req *oid4vp.AuthorizationRequest, zkID string) json.RawMessage
+		ok      bool
+	}{
+		{"answers", func(req *oid4vp.AuthorizationRequest, id string) json.RawMessage {
+			return submission(id, req.Nonce+"|"+req.ClientID)
+		}, true},
+		{"another proof request", func(req *oid4vp.AuthorizationRequest, id string) json.RawMessage {
+			return submission("zk-999", req.Nonce+"|"+req.ClientID)
+		}, false},
+		{"another nonce", func(req *oid4vp.AuthorizationRequest, id string) json.RawMessage {
+			return submission(id, "other|"+req.ClientID)
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := f.create(t, oid4vp.CreateRequest{DCQLQuery: json.RawMessage(zkQuery), ResponseMode: oid4vp.ResponseModeDirectPostJWT})
+			req, err := f.client.Fetch(t.Context(), c.URI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := dcql.Parse(req.DCQLQuery)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct{ ID, Schema, Nonce, Audience string }
+			if err := json.Unmarshal(q.Credentials[0].Meta.ZKRequest, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if doc.ID == "" || doc.Schema != "https://s.example/p" || doc.Nonce != req.Nonce || doc.Audience != req.ClientID {
+				t.Fatalf("proof request %+v for nonce %s, client_id %s", doc, req.Nonce, req.ClientID)
+			}
+			_, err = f.client.Respond(t.Context(), req, map[string][]json.RawMessage{"age": {tc.present(req, doc.ID)}})
+			if (err == nil) != tc.ok {
+				t.Fatalf("respond: %v", err)
+			}
+			st, err := f.svc.Status(t.Context(), c.ID, "")
+			if err != nil || st.Result.Verified != tc.ok {
+				t.Fatalf("status %+v %v", st, err)
+			}
+		})
+	}
+	t.Run("refused without a ZK requester", func(t *testing.T) {
+		g := newFixtureWith(t, func(c *oid4vp.Config) { c.ZK = nil })
+		if _, err := g.svc.Create(t.Context(), oid4vp.CreateRequest{DCQLQuery: json.RawMessage(zkQuery)}); !errors.Is(err, oid4vp.ErrInvalidRequest) {
+			t.Fatalf("want ErrInvalidRequest, got %v", err)
+		}
+	})
+	t.Run("spec refused by the requester", func(t *testing.T) {
+		bad := strings.Replace(zkQuery, `"schema"`, `"scheme"`, 1)
+		if _, err := f.svc.Create(t.Context(), oid4vp.CreateRequest{DCQLQuery: json.RawMessage(bad)}); !errors.Is(err, oid4vp.ErrInvalidRequest) {
+			t.Fatalf("want ErrInvalidRequest, got %v", err)
+		}
+	})
+}
+
+// TestResponseKeyNotStored: the private key of an encrypted request is
+// not in its record; a Service with the same secret (a restart) decrypts
+// the response, one with another secret cannot.
+func TestResponseKeyNotStored(t *testing.T) {
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	f := newFixtureWith(t, func(c *oid4vp.Config) { c.ResponseKeySecret = secret })
+	if _, err := oid4vp.New(f.store, func() oid4vp.Config { c := f.cfg; c.ResponseKeySecret = []byte("short"); return c }()); err == nil {
+		t.Fatal("a 5-byte response key secret was accepted")
+	}
+	respond := func(secret []byte) error {
+		c := f.create(t, oid4vp.CreateRequest{ResponseMode: oid4vp.ResponseModeDirectPostJWT})
+		raw, err := f.store.Get(t.Context(), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(raw), `"d":`) {
+			t.Fatalf("the record holds a private key: %s", raw)
+		}
+		req, err := f.client.Fetch(t.Context(), c.URI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := f.cfg
+		cfg.ResponseKeySecret = secret
+		if f.svc, err = oid4vp.New(f.store, cfg); err != nil { // the handlers use f.svc
+			t.Fatal(err)
+		}
+		_, err = f.client.Respond(t.Context(), req, answer(req))
+		return err
+	}
+	if err := respond(secret); err != nil {
+		t.Fatalf("same secret: %v", err)
+	}
+	var pe *oid4vp.ProtocolError
+	if err := respond([]byte("another secret, also 32 bytes long")); !errors.As(err, &pe) || !strings.Contains(pe.Description, "decrypted") {
+		t.Fatalf("another secret: %v", err)
 	}
 }

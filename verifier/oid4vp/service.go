@@ -1,6 +1,7 @@
 package oid4vp
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -24,12 +25,12 @@ import (
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/internal/strictjson"
 	"github.com/chainid/chainid/verifier"
+	"github.com/chainid/chainid/verifier/dcql"
 )
 
-// Config configures a Service. BaseURL, Verifier and Queries are
-// required; Signer and KeyID are required for the
-// decentralized_identifier prefix. Every other zero value is a secure
-// default.
+// Config configures a Service. BaseURL, Verifier and Policy are required;
+// Signer and KeyID are required for the decentralized_identifier prefix,
+// ZK for chainid_zk queries. Every other zero value is a secure default.
 type Config struct {
 	// BaseURL is the absolute URL under which each request has its
 	// request_uri (BaseURL/{id}/request) and response_uri
@@ -41,10 +42,23 @@ type Config struct {
 	// P-256 (ES256) keys are supported.
 	Signer crypto.Signer
 	KeyID  string
-	// Verifier verifies each presentation; Queries validates DCQL queries
-	// and checks responses against them.
-	Verifier PresentationVerifier
-	Queries  QueryChecker
+	// Verifier is the verification pipeline (*verifier.Verifier): every
+	// presentation of a vp_token is verified with it against the
+	// request's nonce and client_id, and checked against the DCQL query
+	// (verifier/dcql.Check).
+	Verifier dcql.Verifier
+	// Policy returns the verification policy of a response (trusted
+	// issuers, leeway, …), read per response so that it may change.
+	Policy func(ctx context.Context) (verifier.Policy, error)
+	// ZK makes the zero-knowledge proof requests of chainid_zk credential
+	// queries; nil refuses such queries.
+	ZK ZKRequester
+	// ResponseKeySecret (at least 32 bytes) derives the encryption key of
+	// each direct_post.jwt request from its id, so no private key is
+	// stored. Nil means a random secret drawn at New: encrypted responses
+	// then reach only this Service value (not another process or a
+	// restarted one).
+	ResponseKeySecret []byte
 	// RequestTTL is the default lifetime of a request; zero means
 	// DefaultRequestTTL. At most MaxRequestTTL.
 	RequestTTL time.Duration
@@ -69,6 +83,7 @@ type Service struct {
 	store    Store
 	clientID string // decentralized_identifier:<DID>, "" without a signer
 	alg      string
+	secret   []byte // derives request encryption keys
 }
 
 // New returns a Service over st.
@@ -76,8 +91,11 @@ func New(st Store, cfg Config) (*Service, error) {
 	if st == nil {
 		return nil, errors.New("oid4vp: a Store is required")
 	}
-	if cfg.Verifier == nil || cfg.Queries == nil {
-		return nil, errors.New("oid4vp: Config.Verifier and Config.Queries are required")
+	if cfg.Verifier == nil || cfg.Policy == nil {
+		return nil, errors.New("oid4vp: Config.Verifier and Config.Policy are required")
+	}
+	if n := len(cfg.ResponseKeySecret); n > 0 && n < 32 {
+		return nil, fmt.Errorf("oid4vp: Config.ResponseKeySecret has %d bytes, want at least 32", n)
 	}
 	u, err := url.Parse(cfg.BaseURL)
 	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil ||
@@ -103,7 +121,13 @@ func New(st Store, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{cfg: cfg, store: st}
+	s := &Service{cfg: cfg, store: st, secret: bytes.Clone(cfg.ResponseKeySecret)}
+	if len(s.secret) == 0 {
+		s.secret = make([]byte, 32)
+		if _, err := io.ReadFull(cfg.Rand, s.secret); err != nil {
+			return nil, fmt.Errorf("oid4vp: draw the response key secret: %w", err)
+		}
+	}
 	if cfg.Signer != nil {
 		vm, err := did.ParseURL(cfg.KeyID)
 		if err != nil || vm.Fragment == "" {
@@ -174,7 +198,6 @@ type record struct {
 	ID          string               `json:"id"`
 	Request     AuthorizationRequest `json:"request"`
 	ByValue     bool                 `json:"byValue,omitempty"`
-	EncKey      json.RawMessage      `json:"encKey,omitempty"`
 	RedirectURI string               `json:"redirectUri,omitempty"`
 	Created     time.Time            `json:"created"`
 	Expires     time.Time            `json:"expires"`
@@ -228,25 +251,6 @@ func (s *Service) checkURL(raw, what string) error {
 	return nil
 }
 
-// formats reads the id and format of each credential query of a DCQL
-// query.
-func queryFormats(q json.RawMessage) (map[string]string, error) {
-	var parsed struct {
-		Credentials []struct {
-			ID     string `json:"id"`
-			Format string `json:"format"`
-		} `json:"credentials"`
-	}
-	if err := json.Unmarshal(q, &parsed); err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(parsed.Credentials))
-	for _, c := range parsed.Credentials {
-		out[c.ID] = c.Format
-	}
-	return out, nil
-}
-
 // vpFormats is the client_metadata vp_formats_supported of every request.
 func vpFormats() map[string]json.RawMessage {
 	return map[string]json.RawMessage{
@@ -266,11 +270,13 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Created, erro
 	if err := strictjson.Check(req.DCQLQuery, maxJSONDepth); err != nil {
 		return nil, fmt.Errorf("%w: dcql_query: %w", ErrInvalidRequest, err)
 	}
-	if err := s.cfg.Queries.CheckQuery(req.DCQLQuery); err != nil {
+	query, err := dcql.Parse(req.DCQLQuery)
+	if err != nil {
 		return nil, fmt.Errorf("%w: dcql_query: %w", ErrInvalidRequest, err)
 	}
-	if _, err := queryFormats(req.DCQLQuery); err != nil {
-		return nil, fmt.Errorf("%w: dcql_query: %w", ErrInvalidRequest, err)
+	hasZK := slices.ContainsFunc(query.Credentials, func(c dcql.CredentialQuery) bool { return c.Format == FormatZK })
+	if hasZK && s.cfg.ZK == nil {
+		return nil, fmt.Errorf("%w: this verifier makes no zero-knowledge proof requests (%s)", ErrInvalidRequest, FormatZK)
 	}
 	mode := req.ResponseMode
 	switch mode {
@@ -325,21 +331,26 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Created, erro
 		return nil, fmt.Errorf("%w: client_id prefix %q: want %s or %s", ErrInvalidRequest, req.ClientIDPrefix, PrefixDecentralizedIdentifier, PrefixRedirectURI)
 	}
 	now := s.cfg.Now()
+	dcqlQuery := req.DCQLQuery
+	if hasZK {
+		if dcqlQuery, err = s.zkRequests(ctx, query, nonce, clientID, now.Add(ttl)); err != nil {
+			return nil, err
+		}
+	}
 	rec := record{
 		V: 1, ID: id, ByValue: req.ByValue, RedirectURI: req.RedirectURI,
 		Created: now.UTC(), Expires: now.Add(ttl).UTC(), State: StatePending,
 		Request: AuthorizationRequest{
 			ResponseType: ResponseTypeVPToken, ClientID: clientID, ResponseMode: mode, ResponseURI: responseURI,
-			Nonce: nonce, State: state, DCQLQuery: req.DCQLQuery,
+			Nonce: nonce, State: state, DCQLQuery: dcqlQuery,
 			ClientMetadata: &ClientMetadata{VPFormatsSupported: vpFormats()},
 		},
 	}
 	if mode == ResponseModeDirectPostJWT {
-		pub, priv, err := newEncryptionKey(s.cfg.Rand, id)
+		pub, _, err := encryptionKey(s.secret, id)
 		if err != nil {
 			return nil, err
 		}
-		rec.EncKey = priv
 		rec.Request.ClientMetadata.JWKS = &JWKS{Keys: []json.RawMessage{pub}}
 		rec.Request.ClientMetadata.EncryptedResponseEncValuesSupported = []string{EncA128GCM, EncA256GCM}
 	}
@@ -364,6 +375,32 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*Created, erro
 		q.Set("request_uri", out.RequestURI)
 	}
 	out.URI = Scheme + "?" + q.Encode()
+	return out, nil
+}
+
+// zkRequests asks Config.ZK for the proof request of every chainid_zk
+// credential query, bound to the OpenID4VP request's nonce and client_id
+// and expiring with it, and returns the query with each meta.zk_request
+// replaced by the request document.
+func (s *Service) zkRequests(ctx context.Context, q *dcql.Query, nonce, clientID string, expires time.Time) (json.RawMessage, error) {
+	for i := range q.Credentials {
+		cq := &q.Credentials[i]
+		if cq.Format != FormatZK {
+			continue
+		}
+		doc, err := s.cfg.ZK.CreateZKRequest(ctx, cq.Meta.ZKRequest, nonce, clientID, expires)
+		if err != nil {
+			return nil, fmt.Errorf("credential query %s: zk_request: %w", cq.ID, err)
+		}
+		cq.Meta.ZKRequest = doc
+	}
+	out, err := json.Marshal(q)
+	if err != nil {
+		return nil, fmt.Errorf("encode dcql_query: %w", err)
+	}
+	if _, err := dcql.Parse(out); err != nil {
+		return nil, fmt.Errorf("%w: dcql_query with its proof requests: %w", ErrInvalidRequest, err)
+	}
 	return out, nil
 }
 
@@ -571,7 +608,11 @@ func (s *Service) responseParams(rec *record, form url.Values) (*responseParams,
 		if jwe == "" || len(form) != 1 {
 			return nil, refuse(CodeInvalidRequest, "an encrypted response carries exactly the response parameter", nil)
 		}
-		plain, err := decryptResponse(jwe, rec.EncKey, rec.Request.ClientMetadata.EncryptedResponseEncValuesSupported)
+		_, priv, err := encryptionKey(s.secret, rec.ID)
+		if err != nil {
+			return nil, err
+		}
+		plain, err := decryptResponse(jwe, priv, rec.Request.ClientMetadata.EncryptedResponseEncValuesSupported)
 		if err != nil {
 			return nil, refuse(CodeInvalidRequest, "the encrypted response could not be decrypted", err)
 		}
@@ -596,7 +637,9 @@ func (s *Service) responseParams(rec *record, form url.Values) (*responseParams,
 	return &p, nil
 }
 
-// evaluate verifies a response's presentations and checks the query.
+// evaluate verifies a response's presentations and checks the query
+// (verifier/dcql.Check through the verification pipeline, bound to the
+// request's nonce and client_id).
 func (s *Service) evaluate(ctx context.Context, rec *record, p *responseParams) *Result {
 	if p.Error != "" {
 		return &Result{Reason: "the wallet answered " + sanitize(p.Error),
@@ -605,13 +648,9 @@ func (s *Service) evaluate(ctx context.Context, rec *record, p *responseParams) 
 	if err := strictjson.Check(p.VPToken, maxJSONDepth); err != nil {
 		return &Result{Reason: "vp_token is not valid JSON: " + err.Error()}
 	}
-	var token map[string][]json.RawMessage
-	if err := json.Unmarshal(p.VPToken, &token); err != nil || len(token) == 0 {
+	token, err := dcql.ParseVPToken(p.VPToken)
+	if err != nil || len(token) == 0 {
 		return &Result{Reason: "vp_token must be a non-empty object of arrays of presentations"}
-	}
-	formats, err := queryFormats(rec.Request.DCQLQuery)
-	if err != nil {
-		return &Result{Reason: "the stored query does not parse"}
 	}
 	total := 0
 	for _, ps := range token {
@@ -620,53 +659,60 @@ func (s *Service) evaluate(ctx context.Context, rec *record, p *responseParams) 
 	if total > MaxPresentations {
 		return &Result{Reason: fmt.Sprintf("vp_token carries %d presentations, at most %d are accepted", total, MaxPresentations)}
 	}
-	ids := make([]string, 0, len(token))
-	for id := range token {
-		ids = append(ids, id)
+	q, err := dcql.Parse(rec.Request.DCQLQuery)
+	if err != nil {
+		return &Result{Reason: "the stored query does not parse"}
 	}
-	slices.Sort(ids)
-	presented := make(map[string][]Presented, len(token))
-	for _, qid := range ids {
-		format, ok := formats[qid]
-		if !ok {
-			return &Result{Reason: fmt.Sprintf("vp_token answers %q, which the query does not ask for", qid)}
+	// A ZK proof must answer its own query's proof request (two chainid_zk
+	// queries of one request share the nonce).
+	for _, cq := range q.Credentials {
+		if cq.Format != FormatZK {
+			continue
 		}
-		if len(token[qid]) == 0 {
-			return &Result{Reason: fmt.Sprintf("vp_token has no presentation for %q", qid)}
-		}
-		for i, raw := range token[qid] {
-			vr, err := s.cfg.Verifier.VerifyPresentation(ctx, raw, rec.Request.Nonce, rec.Request.ClientID)
-			if err != nil {
-				return &Result{Reason: fmt.Sprintf("presentation %d of %q is malformed: %s", i, qid, err.Error()), Presentations: presented}
-			}
-			presented[qid] = append(presented[qid], Presented{Format: format, Result: vr})
-			if !vr.Verified {
-				return &Result{Reason: fmt.Sprintf("presentation %d of %q failed: %s", i, qid, failedChecks(vr)), Presentations: presented}
+		want := zkRequestID(cq.Meta.ZKRequest)
+		for i, raw := range token[cq.ID] {
+			if got := zkRequestID(raw); want == "" || got != want {
+				return &Result{Reason: fmt.Sprintf("presentation %d of %q does not answer the query's proof request", i, cq.ID)}
 			}
 		}
 	}
-	if err := s.cfg.Queries.CheckResponse(rec.Request.DCQLQuery, presented); err != nil {
-		return &Result{Reason: "the response does not satisfy the query: " + err.Error(), Presentations: presented}
+	pol, err := s.cfg.Policy(ctx)
+	if err != nil {
+		return &Result{Reason: "the verification policy is unavailable"}
+	}
+	checked, err := dcql.Check(ctx, s.cfg.Verifier, q, token, rec.Request.Nonce, rec.Request.ClientID, pol)
+	if err != nil {
+		s.cfg.Logger.WarnContext(ctx, "presentation verification failed to run", "request", rec.ID, "error", err)
+		return &Result{Reason: "verification failed to run"}
+	}
+	presented := make(map[string][]Presented, len(checked.Results))
+	for id, results := range checked.Results {
+		i := slices.IndexFunc(q.Credentials, func(c dcql.CredentialQuery) bool { return c.ID == id })
+		for _, r := range results {
+			presented[id] = append(presented[id], Presented{Format: q.Credentials[i].Format, Result: r})
+		}
+	}
+	if !checked.OK() {
+		return &Result{Reason: "the presentation did not verify or does not satisfy the query: " + strings.Join(checked.Problems, "; "),
+			Presentations: presented}
 	}
 	return &Result{Verified: true, Presentations: presented}
 }
 
-func failedChecks(r *verifier.Result) string {
-	var parts []string
-	for _, c := range r.Failed() {
-		s := c.Check
-		if c.Target != "" {
-			s = c.Target + " " + s
-		}
-		if c.Reason != "" {
-			s += " (" + c.Reason + ")"
-		}
-		parts = append(parts, s)
+// zkRequestID reads the id of a proof request document, or the request a
+// ZK submission answers (both carry it in a top-level string member).
+func zkRequestID(doc json.RawMessage) string {
+	var v struct {
+		ID      string `json:"id"`
+		Request string `json:"request"`
 	}
-	if len(parts) == 0 {
-		return "not verified"
+	if json.Unmarshal(doc, &v) != nil {
+		return ""
 	}
-	return strings.Join(parts, "; ")
+	if v.Request != "" {
+		return v.Request
+	}
+	return v.ID
 }
 
 // Status reports request id. For a same-device request the result is

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chainid/chainid/verifier"
+	"github.com/chainid/chainid/verifier/dcql"
 )
 
 // Protocol identifiers.
@@ -34,13 +35,14 @@ const (
 	SelfIssuedAudience = "https://self-issued.me/v2"
 )
 
-// DCQL credential formats. FormatZK is chainid's: a credential query for a
-// zero-knowledge proof, whose meta member holds the proof request.
+// DCQL credential formats (verifier/dcql's). FormatZK is chainid's: a
+// credential query for a zero-knowledge proof, whose meta.zk_request
+// (MetaZKRequest) holds the proof request.
 const (
-	FormatSDJWT   = "dc+sd-jwt"
-	FormatJWTVC   = "jwt_vc_json"
-	FormatLDPVC   = "ldp_vc"
-	FormatZK      = "chainid_zk"
+	FormatSDJWT   = dcql.FormatSDJWT
+	FormatJWTVC   = dcql.FormatJWTVCJSON
+	FormatLDPVC   = dcql.FormatLDPVC
+	FormatZK      = dcql.FormatZK
 	MetaZKRequest = "zk_request"
 )
 
@@ -170,13 +172,15 @@ type JWKS struct {
 	Keys []json.RawMessage `json:"keys"`
 }
 
-// PresentationVerifier verifies one presentation of a vp_token: a compact
-// (SD-)JWT as a JSON string, or a JSON object (Data Integrity presentation,
-// ZK proof), bound to nonce and audience (the request's client_id). It
-// returns an error only for input that is no presentation at all. A
-// *verifier.Verifier with a policy satisfies it through a one-line adapter.
-type PresentationVerifier interface {
-	VerifyPresentation(ctx context.Context, presentation json.RawMessage, nonce, audience string) (*verifier.Result, error)
+// ZKRequester makes the zero-knowledge proof request of a chainid_zk
+// credential query (verifier/zk behind the wiring). spec is the query's
+// meta.zk_request as the verifier wrote it; the request must be bound to
+// nonce and audience (the OpenID4VP request's nonce and client_id, which
+// the spec may not set) and expire no earlier than expires. It returns the
+// request document the wallet proves (it replaces spec in the query the
+// wallet sees). Errors wrapping ErrInvalidRequest are the caller's.
+type ZKRequester interface {
+	CreateZKRequest(ctx context.Context, spec json.RawMessage, nonce, audience string, expires time.Time) (json.RawMessage, error)
 }
 
 // Presented is one verified presentation of a response.
@@ -185,18 +189,6 @@ type Presented struct {
 	Format string `json:"format"`
 	// Result is the verifier's result.
 	Result *verifier.Result `json:"result"`
-}
-
-// QueryChecker validates DCQL queries and checks verified responses
-// against them. verifier/dcql implements it.
-type QueryChecker interface {
-	// CheckQuery refuses a malformed or unsupported DCQL query.
-	CheckQuery(query json.RawMessage) error
-	// CheckResponse refuses a response (presentations by credential query
-	// id, all verified) that does not satisfy query: unknown ids, missing
-	// required credentials, too many presentations for a query without
-	// multiple, wrong formats, missing claims or values.
-	CheckResponse(query json.RawMessage, presented map[string][]Presented) error
 }
 
 // Store keeps requests as opaque values with a retention end;

@@ -133,7 +133,16 @@ func (d *Definition) UnmarshalJSON(b []byte) error {
 // UnmarshalJSON decodes strictly.
 func (d *InputDescriptor) UnmarshalJSON(b []byte) error {
 	type plain InputDescriptor
-	return strictDecode(b, (*plain)(d), "input descriptor")
+	if err := strictDecode(b, (*plain)(d), "input descriptor"); err != nil {
+		return err
+	}
+	var has struct {
+		Constraints json.RawMessage `json:"constraints"`
+	}
+	if json.Unmarshal(b, &has) != nil || len(has.Constraints) == 0 || string(has.Constraints) == "null" {
+		return fmt.Errorf("%w: input descriptor %q needs constraints", ErrInvalid, d.ID)
+	}
+	return nil
 }
 
 // UnmarshalJSON decodes strictly.
