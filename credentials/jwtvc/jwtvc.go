@@ -152,8 +152,10 @@ type PresentationVerifyOptions struct {
 	// Audience in aud.
 	Nonce    string
 	Audience string
-	// MaxAge, when positive, requires iat and refuses presentations issued
-	// longer ago than MaxAge (plus Leeway).
+	// MaxAge, when positive, refuses presentations whose iat is longer ago
+	// than MaxAge (plus Leeway). A presentation without iat is accepted:
+	// the expected Nonce, which every presentation must carry, binds it to
+	// one request.
 	MaxAge time.Duration
 }
 

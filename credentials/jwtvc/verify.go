@@ -653,11 +653,10 @@ func (p *parsed) presentation(ctx context.Context, keys KeyResolver, opts Presen
 	if !slices.Contains(aud, opts.Audience) {
 		return nil, fmt.Errorf("%w: aud %q does not list %q", ErrBinding, aud, opts.Audience)
 	}
-	if opts.MaxAge > 0 {
-		raw := claims.get("iat")
-		if raw == nil {
-			return nil, fmt.Errorf("%w: iat missing while a maximum age is set", ErrBinding)
-		}
+	// The expected nonce (required above) is what makes a presentation
+	// fresh; iat is optional in a VP-JWT (did-jwt-vc leaves it out by
+	// default), and MaxAge bounds it only when present.
+	if raw := claims.get("iat"); opts.MaxAge > 0 && raw != nil {
 		iat, _ := numericDate(raw) // checked by checkTimes
 		if now.Sub(iat) > opts.MaxAge+p.limits.Leeway {
 			return nil, fmt.Errorf("%w: issued at %s, older than %s", ErrBinding, iat.Format(time.RFC3339), opts.MaxAge)

@@ -179,7 +179,8 @@ func mustFailAny(t *testing.T, r *verifier.Result, checks ...string) {
 // issuers on did:key, EdDSA, ES256 and ES256K; the embedded credential
 // issued by did-jwt-vc too) verify with the nonce and audience they were
 // made for, and fail with another nonce or audience, an untrusted issuer, a
-// changed payload, or without iat (did-jwt-vc's default).
+// changed payload; did-jwt-vc's default presentation without iat verifies
+// through its nonce.
 func TestDIDJWTVCPresentations(t *testing.T) {
 	node := peers(t)
 	v := newVerifier(t)
@@ -218,12 +219,14 @@ func TestDIDJWTVCPresentations(t *testing.T) {
 				res := verify(t, v, in, verifier.Policy{TrustedIssuers: []string{is.Holder}})
 				mustFailAny(t, res, verifier.CheckTrustedIssuer)
 			})
-			// did-jwt-vc's default presentation has no iat; the verifier
-			// bounds a VP-JWT's age (Policy.MaxPresentationAge, never
-			// off), so it cannot tell how old it is and refuses it.
+			// did-jwt-vc's default presentation has no iat: its nonce binds
+			// it to this request, so it verifies; with another nonce it
+			// does not.
 			t.Run("no iat", func(t *testing.T) {
 				in := in
 				in.Presentation = str(is.PresentationNoIat)
+				mustVerify(t, verify(t, v, in, trust))
+				in.Nonce = "n-other"
 				mustFail(t, verify(t, v, in, trust), verifier.CheckHolderBinding)
 			})
 			t.Run("changed payload", func(t *testing.T) {
