@@ -147,6 +147,9 @@ type Config struct {
 	// SIWE backs the Sign-In with Ethereum login routes (siwe.go); nil
 	// makes them answer 501.
 	SIWE SIWE
+	// VPLogin serves the credential and ZK login pages (vplogin_routes.go);
+	// nil makes them answer 501.
+	VPLogin VPLogin
 }
 
 // server holds the dependencies the handlers close over.
@@ -176,6 +179,7 @@ type server struct {
 	presentations Presentations
 	oidc          OIDC
 	siwe          SIWE
+	vplogin       VPLogin
 	validate      *validator.Validate
 	metrics       *metrics
 	openapi       []byte
@@ -234,6 +238,7 @@ func newServer(cfg Config) (*server, error) {
 		presentations: cfg.Presentations,
 		oidc:          cfg.OIDC,
 		siwe:          cfg.SIWE,
+		vplogin:       cfg.VPLogin,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

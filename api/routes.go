@@ -73,6 +73,7 @@ func (s *server) routes() []route {
 		s.presentationRoutes(), // presentations.go
 		s.oidcRoutes(),         // oidc_routes.go
 		s.siweRoutes(),         // siwe.go
+		s.vpLoginRoutes(),      // vplogin_routes.go
 	} {
 		core = append(core, area...)
 	}

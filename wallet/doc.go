@@ -8,15 +8,25 @@
 // the keys bucket, sealed by internal/keystore under the secret the caller
 // passes). Init creates the holder key (did:key or did:jwk). Receive runs
 // the OpenID4VCI pre-authorized code flow (token, nonce, credential with a
-// jwt key proof made by the holder key). Present fetches and verifies the
-// authorization request (oid4vp.Client), selects credentials
-// (oid4vp.Query.Select) and answers with:
+// jwt key proof made by the holder key); Import stores a credential
+// obtained out of band (format detected). Present fetches and verifies the
+// authorization request (oid4vp.Client), selects credentials with
+// verifier/dcql.Match (the verifier's preferred claim set; only the claims
+// the query names) and answers with:
 //
 //   - dc+sd-jwt: the SD-JWT with only the disclosures of the requested
 //     claims and a Key Binding JWT over the verifier's nonce and client_id;
 //   - jwt_vc_json: a VP-JWT (jwt_vp_json) with nonce and aud;
-//   - chainid_zk: a zero-knowledge proof made by the Prover the caller
-//     configures (wallet/zk*.go).
+//   - ldp_vc: a Data Integrity presentation whose authentication proof has
+//     challenge = nonce and domain = client_id, signed by the holder key
+//     (eddsa-jcs-2022 for Ed25519, ecdsa-rdfc-2019 for P-256); schema
+//     contexts of chainid issuers are fetched from the issuer service the
+//     credential came from;
+//   - chainid_zk: a zero-knowledge proof of the query's meta.zk_request,
+//     whose nonce and audience must be the OpenID4VP request's, made by the
+//     Prover the caller configures: StoredZKProver proves with the ZK
+//     credentials stored in the wallet (wallet/zk*.go has the proving
+//     helpers).
 //
 // # Security considerations
 //

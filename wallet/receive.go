@@ -22,6 +22,7 @@ import (
 
 	"github.com/chainid/chainid/credentials/oid4vci"
 	"github.com/chainid/chainid/internal/store"
+	"github.com/chainid/chainid/verifier/oid4vp"
 )
 
 // maxBody bounds what the wallet reads from an issuer or verifier.
@@ -303,6 +304,10 @@ func decodeCredential(format, cred string) (store.WalletCredential, error) {
 		}
 		_ = json.Unmarshal(p.VC, &vc)
 		wc.Types = stringsOf(vc.Type)
+	case oid4vp.FormatLDPVC:
+		return decodeLDP(wc)
+	case oid4vp.FormatZK:
+		return decodeZK(wc)
 	default:
 		return wc, fmt.Errorf("credential format %q is not supported by this wallet", format)
 	}

@@ -75,7 +75,7 @@ func (p *Provider) routes() http.Handler {
 	mux.HandleFunc("GET "+PathDiscovery, p.discovery)
 	mux.HandleFunc("GET "+PathAuthorize, p.authorize)
 	mux.HandleFunc("POST "+PathAuthorize, p.authorize)
-	mux.Handle("POST "+PathToken, opH)
+	mux.HandleFunc("POST "+PathToken, p.token)
 	mux.Handle("GET "+PathUserinfo, opH)
 	mux.Handle("POST "+PathUserinfo, opH)
 	mux.Handle("GET "+PathKeys, opH)
@@ -127,6 +127,63 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	writeJSON(w, http.StatusOK, m)
+}
+
+// maxTokenForm bounds the body of a token request.
+const maxTokenForm = 16 << 10
+
+// token authenticates the client of an authorization_code grant before op
+// looks the code up: op redeems (and, on a replay, revokes) a code before
+// it checks the client, so without this anyone who saw a code (browser
+// history, logs, a Referer) could burn it, or revoke the tokens the rightful
+// client already got, without knowing the client's secret.
+func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxTokenForm)
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "the token request body could not be read")
+		return
+	}
+	if r.PostForm.Get("grant_type") == "authorization_code" {
+		if err := p.authenticateClient(r); err != nil {
+			p.log.DebugContext(r.Context(), "token request: client authentication failed", "err", err)
+			if _, _, basic := r.BasicAuth(); basic {
+				w.Header().Set("WWW-Authenticate", `Basic realm="chainid"`)
+			}
+			w.Header().Set("Cache-Control", "no-store")
+			writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+			return
+		}
+	}
+	p.op.ServeHTTP(w, r)
+}
+
+// authenticateClient checks the client credentials of a token request the
+// way op reads them (HTTP Basic with form-encoded parts, else client_id and
+// client_secret in the body). A public client needs no secret: PKCE binds
+// its code.
+func (p *Provider) authenticateClient(r *http.Request) error {
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		var err1, err2 error
+		id, err1 = url.QueryUnescape(id)
+		secret, err2 = url.QueryUnescape(secret)
+		if err1 != nil || err2 != nil {
+			return errors.New("malformed basic credentials")
+		}
+	} else {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	c, err := p.client(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if c.Public {
+		return nil
+	}
+	if secret == "" {
+		return errors.New("no client secret")
+	}
+	return storage{p}.AuthorizeClientIDSecret(r.Context(), id, secret)
 }
 
 // --- browser binding and CSRF ---

@@ -40,14 +40,12 @@ func (c *opClient) GetID() string                    { return c.rec.ID }
 func (c *opClient) RedirectURIs() []string           { return c.rec.RedirectURIs }
 func (c *opClient) PostLogoutRedirectURIs() []string { return c.rec.PostLogoutRedirectURIs }
 
-// ApplicationType is never native: native clients get loopback redirects
-// with any port, and chainid matches redirect URIs exactly.
-func (c *opClient) ApplicationType() op.ApplicationType {
-	if c.rec.Public {
-		return op.ApplicationTypeUserAgent
-	}
-	return op.ApplicationTypeWeb
-}
+// ApplicationType is always web, for public clients too: op lets a native
+// client's loopback redirect take any port, while chainid matches redirect
+// URIs exactly, and op refuses http redirects of user-agent clients, while
+// registration (CheckRedirectURI) already limits http to loopback hosts.
+// Whether a client needs a secret is AuthMethod's business.
+func (c *opClient) ApplicationType() op.ApplicationType { return op.ApplicationTypeWeb }
 
 func (c *opClient) AuthMethod() zoidc.AuthMethod {
 	if c.rec.Public {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -43,6 +44,10 @@ const (
 	PathLoggedOut  = "/oidc/logged-out"
 	PathStatic     = "/oidc/static/"
 )
+
+// ZKSubjectPrefix starts the DID-free subject of a zero-knowledge login
+// (Identity.DID): urn:chainid:zk:<nullifier>.
+const ZKSubjectPrefix = "urn:chainid:zk:"
 
 // reservedClaims are the claim names a login method may not set.
 var reservedClaims = []string{"iss", "sub", "aud", "exp", "iat", "nbf", "nonce", "azp", "amr", "acr",
@@ -150,8 +155,15 @@ func checkIssuer(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// isLoopback reports whether host (as url.URL.Hostname returns it) is
+// "localhost" or a loopback IP literal. A name that merely starts with
+// "127." (127.attacker.example) is not.
 func isLoopback(host string) bool {
-	return host == "localhost" || host == "::1" || strings.HasPrefix(host, "127.")
+	if host == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Zone() == "" && a.Unmap().IsLoopback()
 }
 
 func (p *Provider) now() time.Time { return p.cfg.Now() }
@@ -313,7 +325,11 @@ func (p *Provider) LoginRequest(ctx context.Context, r *http.Request, id string)
 // consent page, absolute). The caller must have authenticated id; the
 // request may be completed once (ErrRequestDone after that).
 func (p *Provider) CompleteLogin(ctx context.Context, authRequestID string, id Identity) (string, error) {
-	if _, err := did.Parse(id.DID); err != nil {
+	if zk, ok := strings.CutPrefix(id.DID, ZKSubjectPrefix); ok {
+		if !validToken(zk, 128) || strings.Contains(zk, ":") {
+			return "", fmt.Errorf("%w: zk subject %q", ErrInvalidIdentity, id.DID)
+		}
+	} else if _, err := did.Parse(id.DID); err != nil {
 		return "", fmt.Errorf("%w: did: %w", ErrInvalidIdentity, err)
 	}
 	if !tokenRE.MatchString(id.Method) {
@@ -390,7 +406,7 @@ func (p *Provider) fillClaims(ctx context.Context, ui *zoidc.UserInfo, t *tokenR
 	if err != nil {
 		return err
 	}
-	if c.SubjectType == SubjectPublic && t.DID != "" {
+	if c.SubjectType == SubjectPublic && strings.HasPrefix(t.DID, "did:") {
 		ui.AppendClaims("did", t.DID)
 	}
 	return nil

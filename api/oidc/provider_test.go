@@ -370,10 +370,36 @@ func TestRedirectURIRefusals(t *testing.T) {
 	})
 }
 
+// TestIssuerLoopbackOnly: plain http is for loopback hosts only, and a host
+// name starting with "127." is not one.
+func TestIssuerLoopbackOnly(t *testing.T) {
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "chainid.db"), store.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ks, err := keystore.New(st, keystore.Config{Secret: []byte("test secret"), KDF: keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, iss := range []string{"http://127.attacker.example", "http://127.0.0.1.nip.io:8080", "http://id.example.com", "ftp://127.0.0.1"} {
+		if _, err := oidc.New(t.Context(), st, ks, oidc.Config{Issuer: iss}); err == nil {
+			t.Errorf("issuer %s accepted", iss)
+		}
+	}
+	for _, iss := range []string{"http://127.0.0.1:8080", "http://[::1]:8080", "http://localhost:8080", "https://id.example.com"} {
+		if _, err := oidc.New(t.Context(), st, ks, oidc.Config{Issuer: iss}); err != nil {
+			t.Errorf("issuer %s: %v", iss, err)
+		}
+	}
+}
+
 func TestRegisterRedirectURIChecks(t *testing.T) {
 	e := newEnv(t)
 	for _, u := range []string{"http://rp.example/cb", "https://rp.example/cb#f", "https://u@rp.example/cb",
-		"https://rp.example/a b", "javascript:alert(1)", "/relative", "https://rp.example\\cb", "HTTPS://rp.example/cb", "custom://cb"} {
+		"https://rp.example/a b", "javascript:alert(1)", "/relative", "https://rp.example\\cb", "HTTPS://rp.example/cb", "custom://cb",
+		// Names that only look like loopback: plain http to them is cleartext on the network.
+		"http://127.attacker.example/cb", "http://127.0.0.1.nip.io/cb", "http://localhost.attacker.example/cb"} {
 		if _, _, err := e.p.AddClient(t.Context(), oidc.ClientSpec{RedirectURIs: []string{u}}); !errors.Is(err, oidc.ErrInvalidClient) {
 			t.Errorf("AddClient(%q) = %v, want ErrInvalidClient", u, err)
 		}
@@ -731,5 +757,106 @@ func TestRememberedConsent(t *testing.T) {
 	next, _ = e.p.CompleteLogin(t.Context(), id, who)
 	if got := do(t, b, http.MethodGet, next, nil); got.status != http.StatusOK || !strings.Contains(got.body, "nationality") {
 		t.Errorf("consent for a new claim: %d", got.status)
+	}
+}
+
+// TestCodeNeedsClientAuthFirst: a code in the hands of someone without the
+// client's secret (browser history, a log, a Referer) must neither burn
+// the code nor, once it was redeemed, revoke the tokens issued from it.
+func TestCodeNeedsClientAuthFirst(t *testing.T) {
+	e := newEnv(t)
+	r := e.addRP(t, oidc.ClientSpec{})
+	post := func(t *testing.T, code, verifier string, auth func(req *http.Request, form url.Values)) resp {
+		t.Helper()
+		form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "code_verifier": {verifier}}
+		if auth != nil {
+			req, _ := http.NewRequest(http.MethodPost, e.url+oidc.PathToken, nil)
+			auth(req, form)
+			if req.Header.Get("Authorization") != "" {
+				return doAuth(t, e, form, req.Header.Get("Authorization"))
+			}
+		}
+		return do(t, e.srv.Client(), http.MethodPost, e.url+oidc.PathToken, form)
+	}
+	attackers := []struct {
+		name string
+		auth func(req *http.Request, form url.Values)
+	}{
+		{"no credentials", nil},
+		{"client_id only", func(_ *http.Request, f url.Values) { f.Set("client_id", r.client.ID) }},
+		{"wrong secret in the body", func(_ *http.Request, f url.Values) {
+			f.Set("client_id", r.client.ID)
+			f.Set("client_secret", "wrong")
+		}},
+		{"wrong basic secret", func(req *http.Request, _ url.Values) { req.SetBasicAuth(r.client.ID, "wrong") }},
+		{"unknown client", func(req *http.Request, _ url.Values) { req.SetBasicAuth("nobody", "x") }},
+	}
+	for _, a := range attackers {
+		t.Run(a.name, func(t *testing.T) {
+			// Before the rightful redemption: the code survives.
+			f := newFlow(r)
+			code := e.code(t, r, f, identity())
+			if got := post(t, code, f.verifier, a.auth); got.status != http.StatusUnauthorized || !strings.Contains(got.body, "invalid_client") {
+				t.Fatalf("unauthenticated redemption: %d %s", got.status, got.body)
+			}
+			tok, err := r.exchange(t.Context(), e, code, f.verifier)
+			if err != nil {
+				t.Fatalf("the client's own redemption after an unauthenticated attempt: %v", err)
+			}
+			// After it: the tokens survive an unauthenticated replay.
+			if got := post(t, code, f.verifier, a.auth); got.status != http.StatusUnauthorized {
+				t.Fatalf("unauthenticated replay: %d %s", got.status, got.body)
+			}
+			ctx := gooidc.ClientContext(t.Context(), e.srv.Client())
+			if _, err := r.provider.UserInfo(ctx, oauth2.StaticTokenSource(tok)); err != nil {
+				t.Errorf("an unauthenticated replay revoked the client's tokens: %v", err)
+			}
+		})
+	}
+}
+
+// doAuth posts form to the token endpoint with an Authorization header.
+func doAuth(t *testing.T, e *env, form url.Values, authz string) resp {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, e.url+oidc.PathToken, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", authz)
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{res.StatusCode, res.Header.Get("Location"), string(b), res.Header}
+}
+
+// TestPublicLoopbackClient: a PKCE-only public client on a loopback http
+// redirect URI (what `chainid clients add --public --redirect-uri
+// http://127.0.0.1:3000/cb` registers) can sign in, with the exact URI only.
+func TestPublicLoopbackClient(t *testing.T) {
+	e := newEnv(t)
+	const cb = "http://127.0.0.1:3000/cb"
+	pub := e.addRP(t, oidc.ClientSpec{Public: true, RedirectURIs: []string{cb}})
+	f := newFlow(pub)
+	b := e.browser(t)
+	id := e.authorize(t, b, f.authURL)
+	u := e.login(t, b, id, identity())
+	if got := u.Scheme + "://" + u.Host + u.Path; got != cb || u.Query().Get("code") == "" {
+		t.Fatalf("callback %s", u)
+	}
+	if _, err := pub.exchange(t.Context(), e, u.Query().Get("code"), f.verifier); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"http://127.0.0.1:3001/cb", "http://localhost:3000/cb", "http://127.0.0.1:3000/cb/"} {
+		q := authParams(pub)
+		q.Set("redirect_uri", v)
+		q.Set("code_challenge", strings.Repeat("A", 43))
+		q.Set("code_challenge_method", "S256")
+		if got := do(t, e.browser(t), http.MethodGet, e.url+"/authorize?"+q.Encode(), nil); got.status != http.StatusBadRequest || got.loc != "" {
+			t.Errorf("redirect_uri %s: %d %q", v, got.status, got.loc)
+		}
 	}
 }

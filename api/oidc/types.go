@@ -10,7 +10,9 @@ import (
 // (*Provider).CompleteLogin.
 type Identity struct {
 	// DID is the authenticated subject, e.g. did:pkh:eip155:1:0xabc… or a
-	// did:ethr. Required; it must parse as a DID.
+	// did:ethr. Required; it must parse as a DID, or be a DID-free ZK
+	// subject: ZKSubjectPrefix followed by 1 to 128 characters
+	// [A-Za-z0-9._-] (a per-client nullifier; no did claim is issued).
 	DID string
 	// Method names the login method, e.g. "siwe" or "openid4vp". It
 	// becomes the amr claim. Required: 1 to 32 characters [a-z0-9_-].

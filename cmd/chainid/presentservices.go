@@ -1,21 +1,28 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
-	"strings"
 	"sync"
+	"time"
+
+	"github.com/go-playground/validator/v10"
 
 	"github.com/chainid/chainid/api"
-	"github.com/chainid/chainid/credentials/issuer"
 	"github.com/chainid/chainid/did"
 	didkey "github.com/chainid/chainid/did/key"
 	"github.com/chainid/chainid/internal/store"
-	"github.com/chainid/chainid/verifier"
 	"github.com/chainid/chainid/verifier/oid4vp"
+	"github.com/chainid/chainid/verifier/zk"
 )
 
 // verifierKeyLabel labels the keystore key that signs OpenID4VP request
@@ -74,13 +81,22 @@ func (s *services) oid4vp(ctx context.Context) (*oid4vp.Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	secret, err := responseKeySecret(signer)
+	if err != nil {
+		return nil, err
+	}
+	if s.verify == nil || s.verify.v == nil {
+		return nil, errors.New("OpenID4VP verifier: no verification pipeline")
+	}
 	base, allowHTTP := credentialIssuerURL(s.statusPublicURL())
 	svc, err := oid4vp.New(s.store.Presentations(), oid4vp.Config{
 		BaseURL:           base + "/v1/presentation-requests",
 		Signer:            signer,
 		KeyID:             kid + "#" + d.ID,
-		Verifier:          presentationVerifier{s},
-		Queries:           oid4vp.Queries{},
+		Verifier:          s.verify.v,
+		Policy:            anyVerifier{s}.DefaultPolicy,
+		ZK:                zkRequester{s},
+		ResponseKeySecret: secret,
 		Logger:            s.log,
 		InsecureAllowHTTP: allowHTTP,
 	})
@@ -123,120 +139,57 @@ func (p presentations) PresentationStatus(ctx context.Context, id, code string) 
 	return svc.Status(ctx, id, code)
 }
 
-// presentationVerifier verifies OpenID4VP presentations with the issuer
-// service's verifier (signatures, validity, status) and trusts the issuers
-// registered in this service. It is the stand-in until the format-detecting
-// verifier (verifyservices.go) is wired here.
-type presentationVerifier struct{ s *services }
+// responseKeyLabel is what the verifier key signs to derive the secret of
+// direct_post.jwt encryption keys.
+const responseKeyLabel = "chainid oid4vp response key secret v1"
 
-func (v presentationVerifier) VerifyPresentation(ctx context.Context, raw json.RawMessage, nonce, audience string) (*verifier.Result, error) {
-	res, err := v.s.verifier.VerifyPresentation(ctx, raw, issuer.PresentationOptions{Challenge: nonce, Domain: audience})
+// responseKeySecret derives the OpenID4VP response key secret from the
+// verifier's Ed25519 key: its deterministic signature of a fixed label,
+// hashed. It is the same across restarts and known only to whoever can
+// unseal the key.
+func responseKeySecret(signer crypto.Signer) ([]byte, error) {
+	if _, ok := signer.Public().(ed25519.PublicKey); !ok {
+		return nil, errors.New("the OpenID4VP verifier key is not Ed25519")
+	}
+	sig, err := signer.Sign(nil, []byte(responseKeyLabel), crypto.Hash(0))
+	if err != nil {
+		return nil, fmt.Errorf("derive the response key secret: %w", err)
+	}
+	sum := sha256.Sum256(sig)
+	return sum[:], nil
+}
+
+// zkRequester makes the proof requests of chainid_zk queries with the ZK
+// service, bound to the OpenID4VP request's nonce and client_id.
+type zkRequester struct{ s *services }
+
+func (z zkRequester) CreateZKRequest(ctx context.Context, raw json.RawMessage, nonce, audience string, expires time.Time) (json.RawMessage, error) {
+	var spec zk.Spec
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&spec); err != nil {
+		return nil, fmt.Errorf("%w: %w", oid4vp.ErrInvalidRequest, err)
+	}
+	if spec.Audience != "" || spec.TTLSeconds != 0 {
+		return nil, fmt.Errorf("%w: audience and ttlSeconds come from the presentation request (its client_id and expiry)", oid4vp.ErrInvalidRequest)
+	}
+	spec.Audience, spec.Nonce = audience, nonce
+	ttl := int(math.Ceil(time.Until(expires).Seconds()))
+	spec.TTLSeconds = min(max(ttl, int(zk.MinTTL/time.Second)), int(zk.MaxTTL/time.Second))
+	svc, err := z.s.zkService(ctx)
+	if errors.Is(err, errNoZKKeys) {
+		return nil, fmt.Errorf("%w: %w", oid4vp.ErrInvalidRequest, err)
+	}
 	if err != nil {
 		return nil, err
 	}
-	trusted, err := v.s.issuer.Issuers(ctx)
+	req, err := svc.CreateRequest(ctx, spec)
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) || errors.Is(err, zk.ErrInvalidRequest) {
+		return nil, fmt.Errorf("%w: %w", oid4vp.ErrInvalidRequest, err)
+	}
 	if err != nil {
 		return nil, err
 	}
-	isTrusted := func(d string) bool {
-		return slices.ContainsFunc(trusted, func(r store.IssuerRecord) bool { return r.DID == d })
-	}
-	out := &verifier.Result{Verified: res.Verified, Format: vpFormat(res.Format), Holder: res.Issuer}
-	out.Checks = append(out.Checks, verifier.Check{Check: verifier.CheckSignature, Passed: res.Verified, Reason: problems(res)})
-	subs := res.Credentials
-	if len(subs) == 0 && res.Format == issuer.FormatSDJWT {
-		subs = []*issuer.Result{res}
-		out.Holder = ""
-	}
-	if len(subs) == 0 {
-		out.Verified = false
-		out.Checks = append(out.Checks, verifier.Check{Check: verifier.CheckSyntax, Reason: "the presentation carries no credential"})
-	}
-	for i, c := range subs {
-		target := fmt.Sprintf("credentials/%d", i)
-		vc := verifier.Credential{Format: vcFormat(c.Format), Issuer: c.Issuer, Claims: c.Document, Types: credentialTypes(c)}
-		out.Credentials = append(out.Credentials, vc)
-		out.Checks = append(out.Checks, verifier.Check{Check: verifier.CheckSignature, Passed: c.Verified, Reason: problems(c), Target: target})
-		ok := isTrusted(c.Issuer)
-		reason := "issuer registered here"
-		if !ok {
-			reason = "issuer " + c.Issuer + " is not trusted"
-		}
-		out.Checks = append(out.Checks, verifier.Check{Check: verifier.CheckTrustedIssuer, Passed: ok, Reason: reason, Target: target})
-		out.Verified = out.Verified && c.Verified && ok
-	}
-	return out, nil
-}
-
-func problems(r *issuer.Result) string {
-	var parts []string
-	for _, p := range r.Errors {
-		parts = append(parts, p.Title+": "+p.Detail)
-	}
-	return strings.Join(parts, "; ")
-}
-
-// vpFormat and vcFormat map the issuer verifier's format names to the
-// verifier package's.
-func vpFormat(f string) string {
-	switch {
-	case f == issuer.FormatSDJWT:
-		return verifier.FormatSDJWT
-	case f == "jwt_vc_json", f == "jwt_vp_json":
-		return verifier.FormatJWTVPJSON
-	case f == "vp+jwt":
-		return verifier.FormatVPJWT
-	case strings.Contains(f, "-20"), f == "DataIntegrityProof":
-		return verifier.FormatLDPVP
-	}
-	return f
-}
-
-func vcFormat(f string) string {
-	switch {
-	case f == issuer.FormatSDJWT:
-		return verifier.FormatSDJWT
-	case f == "jwt_vc_json":
-		return verifier.FormatJWTVCJSON
-	case f == "vc+jwt":
-		return verifier.FormatVCJWT
-	case strings.Contains(f, "-20"), f == "DataIntegrityProof":
-		return verifier.FormatLDPVC
-	}
-	return f
-}
-
-// credentialTypes reads the VC types (or the SD-JWT vct) of a verified
-// credential.
-func credentialTypes(r *issuer.Result) []string {
-	var doc struct {
-		Type any    `json:"type"`
-		VCT  string `json:"vct"`
-		VC   *struct {
-			Type any `json:"type"`
-		} `json:"vc"`
-	}
-	if json.Unmarshal(r.Document, &doc) != nil {
-		return nil
-	}
-	if doc.VCT != "" {
-		return []string{doc.VCT}
-	}
-	t := doc.Type
-	if t == nil && doc.VC != nil {
-		t = doc.VC.Type
-	}
-	switch t := t.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
+	return json.Marshal(req)
 }

@@ -42,8 +42,8 @@ func newRootCommand(ctx context.Context, getenv func(string) string, stdin io.Re
 		newIssuerCommand(&cfg, stdout),
 		newAPIKeyCommand(&cfg, stdout),
 		newZKCommand(&cfg, stdout, stderr),
-		newWalletCommand(&cfg, stdin, stdout, stderr), // wallet.go
-		newClientsCommand(&cfg, stdout),               // clients.go
+		newWalletCommand(&cfg, getenv, stdin, stdout, stderr), // wallet.go
+		newClientsCommand(&cfg, stdout),                       // clients.go
 	)
 	return root
 }

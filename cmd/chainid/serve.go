@@ -137,6 +137,7 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		Presentations: svc.presentAPI(),
 		OIDC:          svc.oidcAPI(),
 		SIWE:          svc.siweAPI(),
+		VPLogin:       svc.vpLoginAPI(),
 		Ready:         svc.store.Ping,
 	})
 	if err != nil {

@@ -49,6 +49,7 @@ type services struct {
 	present *presentState
 	oidc    *oidcState
 	siwe    *siweState
+	vplogin *vpLoginState
 
 	// chainListen is the dev chain's JSON-RPC address.
 	chainListen string
@@ -110,6 +111,7 @@ func openServices(ctx context.Context, cfg *Config, logger *slog.Logger, openTim
 		newPresentServices, // presentservices.go
 		newOIDCServices,    // oidcservices.go
 		newSIWEServices,    // siweservices.go
+		newVPLoginServices, // vploginservices.go
 	} {
 		if err := wire(svc); err != nil {
 			st.Close()

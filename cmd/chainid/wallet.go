@@ -5,30 +5,40 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/spf13/cobra"
 
 	"github.com/chainid/chainid/internal/store"
 	"github.com/chainid/chainid/wallet"
+	"github.com/chainid/chainid/zkp"
 )
 
 // walletFlags are the flags every `chainid wallet` subcommand shares.
 type walletFlags struct {
 	dir       string
 	allowHTTP bool
+	// passphrase is CHAINID_WALLET_PASSPHRASE (environment only).
+	passphrase string
+	// zkSecret and zkKeys locate the holder secret and the proving key of
+	// ZK answers.
+	zkSecret, zkKeys string
+	// cfg is the command's configuration (the data dir).
+	cfg *Config
 }
 
 // newWalletCommand is `chainid wallet`: the holder's keys and credentials.
-func newWalletCommand(cfg *Config, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+func newWalletCommand(cfg *Config, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{Use: "wallet", Short: "Hold credentials and present them",
 		Long: "A holder wallet with its own data directory (--wallet, env CHAINID_WALLET, default ~/.chainid-wallet).\n" +
 			"Its keys are sealed with CHAINID_WALLET_PASSPHRASE, or with a secret in WALLET/wallet.secret\n" +
 			"created on first use."}
-	wf := &walletFlags{}
-	def := os.Getenv("CHAINID_WALLET")
+	wf := &walletFlags{passphrase: getenv("CHAINID_WALLET_PASSPHRASE"), cfg: cfg}
+	def := getenv("CHAINID_WALLET")
 	if def == "" {
 		if home, err := os.UserHomeDir(); err == nil {
 			def = filepath.Join(home, ".chainid-wallet")
@@ -36,9 +46,14 @@ func newWalletCommand(cfg *Config, stdin io.Reader, stdout, stderr io.Writer) *c
 	}
 	cmd.PersistentFlags().StringVar(&wf.dir, "wallet", def, "wallet directory (env CHAINID_WALLET)")
 	cmd.PersistentFlags().BoolVar(&wf.allowHTTP, "insecure-http", false, "talk to http issuers and verifiers (local development only)")
+	cmd.PersistentFlags().StringVar(&wf.zkSecret, "zk-holder-secret", "",
+		"holder secret of ZK credentials (default WALLET/"+zkHolderSecretFile+", else DATA/"+zkHolderSecretFile+")")
+	cmd.PersistentFlags().StringVar(&wf.zkKeys, "zk-keys", "", "directory of the ZK proving key (default DATA/"+zkKeysDir+")")
 	cmd.AddCommand(
 		newWalletInitCommand(cfg, wf, stdout),
 		newWalletReceiveCommand(cfg, wf, stdout),
+		newWalletImportCommand(cfg, wf, stdout), // wallet_import.go
+		newWalletDeleteCommand(wf, stdout),      // wallet_import.go
 		newWalletListCommand(cfg, wf, stdout),
 		newWalletPresentCommand(cfg, wf, stdout),
 	)
@@ -55,7 +70,7 @@ func openWallet(ctx context.Context, wf *walletFlags, prover wallet.Prover) (*wa
 	if err := os.MkdirAll(wf.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create wallet dir: %w", err)
 	}
-	secret := []byte(os.Getenv("CHAINID_WALLET_PASSPHRASE"))
+	secret := []byte(wf.passphrase)
 	if len(secret) == 0 {
 		s, err := loadOrCreateSecret(filepath.Join(wf.dir, "wallet.secret"))
 		if err != nil {
@@ -72,7 +87,7 @@ func openWallet(ctx context.Context, wf *walletFlags, prover wallet.Prover) (*wa
 
 func withWallet(c *cobra.Command, wf *walletFlags, fn func(ctx context.Context, w *wallet.Wallet) error) error {
 	ctx := c.Context()
-	w, err := openWallet(ctx, wf, walletProver())
+	w, err := openWallet(ctx, wf, walletProver(wf.cfg, wf, c.ErrOrStderr()))
 	if err != nil {
 		return err
 	}
@@ -203,6 +218,39 @@ func walletRow(c walletInfo) string {
 	return c.ID + "\t" + c.Format + "\t" + strings.Join(c.Types, ",") + "\t" + c.Issuer
 }
 
-// walletProver is the wallet's zero-knowledge prover (wallet/zk*.go);
-// nil until it exists.
-func walletProver() wallet.Prover { return nil }
+// walletProver answers chainid_zk queries with the wallet's ZK
+// credentials (`chainid wallet import`), the holder secret and the
+// proving key of the data dir (`chainid zk setup`), both read only when a
+// request asks for a proof.
+func walletProver(cfg *Config, wf *walletFlags, stderr io.Writer) wallet.Prover {
+	return &wallet.StoredZKProver{
+		HolderSecret: func() (fr.Element, error) {
+			path := wf.zkSecret
+			if path == "" {
+				path = filepath.Join(wf.dir, zkHolderSecretFile)
+				if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+					path = filepath.Join(cfg.Data, zkHolderSecretFile)
+				}
+			}
+			return wallet.ReadZKHolderSecret(path)
+		},
+		ProvingKey: func(context.Context) (*zkp.ProvingKey, error) {
+			dir := wf.zkKeys
+			if dir == "" {
+				dir = filepath.Join(cfg.Data, zkKeysDir)
+			}
+			sys, err := compileCircuit()
+			if err != nil {
+				return nil, err
+			}
+			keys, err := zkp.LoadKeys(dir, sys, zkp.LoadOptions{AllowDevelopment: true})
+			if err != nil {
+				return nil, fmt.Errorf("zk keys in %s: %w", dir, err)
+			}
+			if keys.Info.DevelopmentOnly {
+				fmt.Fprintln(stderr, "warning: proving with development-only keys")
+			}
+			return keys.Proving, nil
+		},
+	}
+}

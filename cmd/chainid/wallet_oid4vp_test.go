@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,18 +39,22 @@ func presentationStatus(t *testing.T, base, key, id, code string) httpResp {
 
 // TestOpenID4VPRoundTrip runs the CLI wallet against a real server:
 // OpenID4VCI issuance into the wallet, then OpenID4VP presentations in
-// every mode, and the refusals of the verifier.
+// every mode and format (SD-JWT VC, JWT VC, Data Integrity, ZK proof), and
+// the refusals of the verifier.
 func TestOpenID4VPRoundTrip(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
 	dir := t.TempDir()
 	schema, _ := writeFiles(t, dir)
-	base := startIssuerServer(t, data)
 	flags := []string{"--data", data}
+	if _, stderr, err := cli(t, nil, append(flags, "zk", "setup", "--dev")...); err != nil {
+		t.Fatalf("zk setup: %v\n%s", err, stderr)
+	}
+	base := startIssuerServer(t, data)
 	mustCLI(t, append(flags, "schema", "add", schema)...)
 	key := strings.TrimSpace(mustCLI(t, append(flags, "apikey", "create")...))
 	walletDir := filepath.Join(t.TempDir(), "wallet")
-	wflags := []string{"wallet", "--wallet", walletDir, "--insecure-http"}
+	wflags := []string{"wallet", "--wallet", walletDir, "--insecure-http", "--zk-keys", filepath.Join(data, zkKeysDir)}
 
 	var holder struct{ DID string }
 	cliJSON(t, nil, &holder, append(wflags, "init")...)
@@ -72,6 +77,123 @@ func TestOpenID4VPRoundTrip(t *testing.T) {
 	if len(listed) != 2 {
 		t.Fatalf("list %v", listed)
 	}
+
+	t.Run("ldp_vc", func(t *testing.T) {
+		subject := filepath.Join(dir, "holder-subject.json")
+		if err := os.WriteFile(subject, []byte(`{"id":"`+holder.DID+`","name":"Erika Mustermann","birthDate":"1990-05-01","employer":"ACME"}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var issued api.IssueResult
+		cliJSON(t, nil, &issued, append(flags, "vc", "issue", "--schema", "https://schemas.example/employee", "--subject", subject,
+			"--format", "eddsa-rdfc-2022")...)
+		file := filepath.Join(dir, "employee.ldp.json")
+		if err := os.WriteFile(file, issued.Credentials["eddsa-rdfc-2022"], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var imported []map[string]any
+		// Without the issuer's URL its schema context is unknown: the
+		// wallet cannot make its proof.
+		cliJSON(t, nil, &imported, append(wflags, "import", file)...)
+		q0 := `{"credentials":[{"id":"emp","format":"ldp_vc","meta":{"type_values":[["VerifiableCredential"]]}}]}`
+		if _, _, err := cli(t, nil, append(wflags, "present", presentationRequest(t, base, key, map[string]any{"dcqlQuery": json.RawMessage(q0)}).URI)...); err == nil ||
+			!strings.Contains(err.Error(), "not built in") {
+			t.Fatalf("present without the context: %v", err)
+		}
+		mustCLI(t, append(wflags, "delete", imported[0]["id"].(string))...)
+		cliJSON(t, nil, &imported, append(wflags, "import", "--issuer-url", base, file)...)
+		if len(imported) != 1 || imported[0]["format"] != "ldp_vc" {
+			t.Fatalf("import %v", imported)
+		}
+		q := `{"credentials":[{"id":"emp","format":"ldp_vc","meta":{"type_values":[["VerifiableCredential"]]},
+		  "claims":[{"path":["credentialSubject","employer"],"values":["ACME"]}]}]}`
+		req := presentationRequest(t, base, key, map[string]any{"dcqlQuery": json.RawMessage(q)})
+		var res wallet.PresentResult
+		cliJSON(t, nil, &res, append(wflags, "present", req.URI)...)
+		st := decodeAs[oid4vp.Status](t, presentationStatus(t, base, key, req.ID, ""), 200)
+		if st.State != oid4vp.StateVerified || res.Presented[0].Format != "ldp_vc" {
+			t.Fatalf("status %+v %+v", st, st.Result)
+		}
+		if r := st.Result.Presentations["emp"][0].Result; r.Format != "ldp_vp" || r.Holder != holder.DID {
+			t.Fatalf("result %+v", r)
+		}
+	})
+
+	t.Run("zk proof with an sd-jwt", func(t *testing.T) {
+		var issuers []api.IssuerInfo
+		cliJSON(t, nil, &issuers, append(flags, "issuer", "list")...)
+		zkSchema, zkSubject := filepath.Join(dir, "zk-schema.json"), filepath.Join(dir, "zk-subject.json")
+		if err := os.WriteFile(zkSchema, []byte(zkTestSchema), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(zkSubject, []byte(`{"birthDate":"1990-05-01","level":3}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		mustCLI(t, append(flags, "schema", "add", zkSchema)...)
+		commitment := strings.TrimSpace(mustCLI(t, append(flags, "wallet", "zk-secret", "--out", filepath.Join(walletDir, zkHolderSecretFile))...))
+		var issued api.IssueResult
+		cliJSON(t, nil, &issued, append(flags, "vc", "issue", "--schema", "https://schemas.example/zk-employee", "--subject", zkSubject,
+			"--format", "zk", "--holder-commitment", commitment, "--valid-until", "8760h")...)
+		file := filepath.Join(dir, "zk.json")
+		if err := os.WriteFile(file, issued.Credentials["zk"], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var imported []map[string]any
+		cliJSON(t, nil, &imported, append(wflags, "import", file)...)
+		if len(imported) != 1 || imported[0]["format"] != "chainid_zk" {
+			t.Fatalf("import %v", imported)
+		}
+		spec := func(extra string) string {
+			return `{"issuers":["` + issuers[0].DID + `"],"schema":"https://schemas.example/zk-employee","reveal":["level"],
+			  "predicates":[{"attribute":"birthDate","op":"<=","value":"2007-01-01"}],"scope":"https://shop.example"` + extra + `}`
+		}
+		q := `{"credentials":[` + strings.TrimSuffix(strings.TrimPrefix(employeeQuery, `{"credentials":[`), `]}`) + `,
+		  {"id":"adult","format":"chainid_zk","meta":{"zk_request":` + spec("") + `},"claims":[{"path":["disclosed","level"],"values":[3]}]}]}`
+		req := presentationRequest(t, base, key, map[string]any{"dcqlQuery": json.RawMessage(q), "responseMode": "direct_post.jwt"})
+		// The wallet proves from the request alone: the proof request,
+		// bound to the nonce and client_id, replaced the specification.
+		var zkReq struct{ ID, Nonce, Audience, Scope string }
+		var sent struct {
+			Credentials []struct {
+				Meta struct {
+					ZKRequest json.RawMessage `json:"zk_request"`
+				} `json:"meta"`
+			} `json:"credentials"`
+		}
+		if err := json.Unmarshal(req.Request.DCQLQuery, &sent); err != nil || json.Unmarshal(sent.Credentials[1].Meta.ZKRequest, &zkReq) != nil {
+			t.Fatalf("query %s", req.Request.DCQLQuery)
+		}
+		if zkReq.ID == "" || zkReq.Nonce != req.Request.Nonce || zkReq.Audience != req.ClientID || zkReq.Scope != "https://shop.example" {
+			t.Fatalf("proof request %+v, request nonce %s client_id %s", zkReq, req.Request.Nonce, req.ClientID)
+		}
+		var res wallet.PresentResult
+		cliJSON(t, nil, &res, append(wflags, "present", req.URI)...)
+		if len(res.Presented) != 2 || res.Presented[1].Format != "chainid_zk" {
+			t.Fatalf("present %+v", res)
+		}
+		st := decodeAs[oid4vp.Status](t, presentationStatus(t, base, key, req.ID, ""), 200)
+		if st.State != oid4vp.StateVerified {
+			t.Fatalf("status %+v %+v", st, st.Result)
+		}
+		zr := st.Result.Presentations["adult"][0].Result
+		claims := string(zr.Credentials[0].Claims)
+		if zr.Format != "zk" || !strings.Contains(claims, `"level":3`) || !strings.Contains(claims, `"nullifier"`) || !strings.Contains(zr.Holder, "nullifier:") {
+			t.Fatalf("zk result %+v %s", zr, claims)
+		}
+		// The verifier sets the proof's audience and lifetime.
+		bad := `{"credentials":[{"id":"adult","format":"chainid_zk","meta":{"zk_request":` + spec(`,"audience":"https://elsewhere.example"`) + `}}]}`
+		if r := call(t, http.MethodPost, base+"/v1/presentation-requests", key, map[string]any{"dcqlQuery": json.RawMessage(bad)}); r.status != 400 {
+			t.Fatalf("spec with an audience: %d %s", r.status, r.body)
+		}
+		// A query for a value the credential does not have: the proof
+		// verifies, but the disclosed level does not satisfy the query.
+		other := presentationRequest(t, base, key, map[string]any{"dcqlQuery": json.RawMessage(strings.Replace(q, `"values":[3]`, `"values":[4]`, 1))})
+		if _, _, err := cli(t, nil, append(wflags, "present", other.URI)...); err == nil || !strings.Contains(err.Error(), "lacks a requested type or claim") {
+			t.Fatalf("a level the proof does not disclose: %v", err)
+		}
+		if st := decodeAs[oid4vp.Status](t, presentationStatus(t, base, key, other.ID, ""), 200); st.State != oid4vp.StateRejected {
+			t.Fatalf("status %+v", st)
+		}
+	})
 
 	t.Run("sd-jwt cross-device", func(t *testing.T) {
 		req := presentationRequest(t, base, key, map[string]any{"dcqlQuery": json.RawMessage(employeeQuery)})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -45,6 +46,7 @@ type zkSupport struct {
 	ids   map[string]string // issuer → key id
 	mu    sync.Mutex
 	roots []fr.Element
+	fail  error // when set, AnchorStatus fails as a chain write would
 }
 
 func (z *zkSupport) ZKIssuerKey(ctx context.Context, iss string) (*zkp.IssuerKey, error) {
@@ -61,6 +63,9 @@ func (z *zkSupport) AnchorStatus(ctx context.Context, iss string, root func(cont
 	}
 	z.mu.Lock()
 	defer z.mu.Unlock()
+	if z.fail != nil {
+		return fr.Element{}, z.fail
+	}
 	r, err := root(ctx)
 	if err != nil {
 		return r, err
@@ -229,4 +234,46 @@ func TestIssueZKRejects(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+}
+
+// TestRevokeZKAnchorFails: when the chain write of the new root fails, the
+// revocation is recorded (the status list has the bit) but reported as an
+// error naming the missing anchor, and retrying the revocation anchors the
+// root with the bit set.
+func TestRevokeZKAnchorFails(t *testing.T) {
+	ctx := context.Background()
+	k, zs, _ := zkKit(t)
+	commitment := zkp.HolderCommitment(zkp.EncodeInteger(5))
+	got, err := k.svc.Issue(ctx, issuer.Request{Schema: "https://schemas.example/zk-person", Subject: json.RawMessage(zkSubject),
+		Formats: []string{issuer.FormatZK}, HolderCommitment: zkp.FormatElement(commitment)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := zkcred.Parse(got.Credentials[issuer.FormatZK])
+	if err != nil {
+		t.Fatal(err)
+	}
+	chainDown := errors.New("chain unavailable")
+	zs.fail = chainDown
+	if _, err := k.svc.Revoke(ctx, got.ID); !errors.Is(err, chainDown) || !strings.Contains(err.Error(), "not anchored") {
+		t.Fatalf("revoke with the chain down: %v", err)
+	}
+	if st, err := k.svc.CredentialState(ctx, got.ID); err != nil || !st.Revoked {
+		t.Fatalf("state %+v, %v: the revocation was lost", st, err)
+	}
+	if len(zs.roots) != 0 {
+		t.Fatalf("%d roots anchored with the chain down", len(zs.roots))
+	}
+	zs.fail = nil
+	if _, err := k.svc.Revoke(ctx, got.ID); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	tree, err := k.svc.ZKStatusTree(ctx, k.ed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := tree.Root()
+	if bit, _ := tree.Bit(c.StatusIndex()); !bit || len(zs.roots) != 1 || !zs.roots[0].Equal(&root) {
+		t.Fatalf("after the retry: bit %v, %d roots", bit, len(zs.roots))
+	}
 }

@@ -158,9 +158,13 @@ type memWriter struct {
 	attrs      [][2]string
 	sets       int
 	failRevoke bool
+	failSet    bool
 }
 
 func (w *memWriter) SetAttribute(_ context.Context, _, name string, value []byte, _ time.Duration) error {
+	if w.failSet {
+		return errors.New("chain unavailable")
+	}
 	w.sets++
 	w.attrs = append(w.attrs, [2]string{name, string(value)})
 	return nil
@@ -270,5 +274,65 @@ func TestAnchorer(t *testing.T) {
 	// An issuer without a ZK record is refused with store.ErrNotFound.
 	if _, err := a.AnchorStatus(ctx, "did:ethr:0x539:0x2222222222222222222222222222222222222222", rootOf(1)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown issuer: %v", err)
+	}
+}
+
+// TestAnchorerSetFails: when the chain write of a new value fails, the
+// error is returned, the chain keeps the old value (verifiers go on using
+// it: a revocation is not in effect until a retry succeeds), the sequence
+// number stays used, and the next anchoring publishes under a higher one
+// and revokes the old value.
+func TestAnchorerSetFails(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chainid.db"), store.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.PutZKIssuer(ctx, store.ZKIssuerRecord{Issuer: testIssuer, KeyID: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	w := &memWriter{}
+	a, err := zkcred.NewAnchorer(w, st, zkcred.AnchorerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k1, _ := testKeys(t)
+	rootOf := func(v int64) func(context.Context) (fr.Element, error) {
+		return func(context.Context) (fr.Element, error) { return zkp.EncodeInteger(v), nil }
+	}
+	if err := a.AnchorIssuerKey(ctx, testIssuer, k1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(1)); err != nil {
+		t.Fatal(err)
+	}
+	w.failSet = true
+	if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(2)); err == nil {
+		t.Fatal("a failed chain write was reported as anchored")
+	}
+	got, err := zkcred.ReadAnchors(w.doc())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := zkp.EncodeInteger(1); !got.StatusRoot.Equal(&want) || got.StatusRootSeq != 1 {
+		t.Fatalf("anchors after a failed write %+v", got)
+	}
+	rec, err := st.ZKIssuer(ctx, testIssuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := rec.Anchors[zkcred.AttrStatusRoot]; s.Seq != 2 || s.Current != zkcred.StatusRootValue(1, zkp.EncodeInteger(1)) {
+		t.Fatalf("state after a failed write %+v", s)
+	}
+	w.failSet = false
+	if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(2)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = zkcred.ReadAnchors(w.doc()); err != nil {
+		t.Fatal(err)
+	}
+	if want := zkp.EncodeInteger(2); !got.StatusRoot.Equal(&want) || got.StatusRootSeq != 3 || len(w.attrs) != 2 {
+		t.Fatalf("anchors after the retry %+v, attributes %v", got, w.attrs)
 	}
 }

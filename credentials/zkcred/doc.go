@@ -96,7 +96,16 @@
 // their status index from that list, so one anchored root covers all of an
 // issuer's ZK credentials; once it is full, ZK issuance fails. Every
 // revocation re-anchors the root in the same call that changes the list
-// (Anchorer.AnchorStatus). Suspension is not part of the ZK statement: a ZK
+// (Anchorer.AnchorStatus).
+//
+// If that chain write fails, the revocation stays recorded in the status
+// list but the call reports an error saying the root was not anchored, and
+// the chain keeps the old root: until the current root is anchored, proofs
+// of the revoked credential still verify. Retrying the revocation, any
+// later revocation by the issuer, or (for the default issuer) the next
+// server start anchors the current root. A failed write still uses up its
+// sequence number, so a write that failed on our side but was mined can
+// never be overtaken by an older value. Suspension is not part of the ZK statement: a ZK
 // credential is issued without a suspension entry, and the issuer refuses
 // the "zk" format for requests that ask for one.
 //

@@ -40,6 +40,8 @@ type App struct {
 	oauth    oauth2.Config
 	verifier *oidc.IDTokenVerifier
 	secure   bool
+	// issParam: the provider promises iss in every authorization response.
+	issParam bool
 
 	mu       sync.Mutex
 	pending  map[string]pendingLogin // by state
@@ -72,6 +74,12 @@ func NewApp(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("base URL %q is not absolute", cfg.BaseURL)
 	}
+	var meta struct {
+		ISSParameter bool `json:"authorization_response_iss_parameter_supported"`
+	}
+	if err := provider.Claims(&meta); err != nil {
+		return nil, fmt.Errorf("discovery of %s: %w", cfg.Issuer, err)
+	}
 	scopes := cfg.Scopes
 	if scopes == nil {
 		scopes = []string{"profile"}
@@ -87,6 +95,7 @@ func NewApp(ctx context.Context, cfg Config) (*App, error) {
 		},
 		verifier: provider.Verifier(&oidc.Config{ClientID: cfg.ClientID}),
 		secure:   u.Scheme == "https",
+		issParam: meta.ISSParameter,
 		pending:  map[string]pendingLogin{},
 		sessions: map[string]session{},
 	}
@@ -178,7 +187,9 @@ func (a *App) callback(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "sign-in failed: state does not match this browser", http.StatusBadRequest)
 		return
 	}
-	if iss := q.Get("iss"); iss != "" && iss != a.cfg.Issuer {
+	// RFC 9207: a provider that advertises the iss parameter sends it on
+	// every response; a missing or different one is a mix-up attack.
+	if iss := q.Get("iss"); iss != a.cfg.Issuer && (iss != "" || a.issParam) {
 		http.Error(w, "sign-in failed: response from another issuer", http.StatusBadRequest)
 		return
 	}
@@ -212,6 +223,12 @@ func (a *App) callback(w http.ResponseWriter, r *http.Request) {
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {
 		http.Error(w, "sign-in failed: claims", http.StatusBadGateway)
+		return
+	}
+	// go-oidc checks that aud holds this client; azp, when present, must
+	// name it too (OIDC Core 3.1.3.7).
+	if azp, ok := claims["azp"]; ok && azp != a.cfg.ClientID {
+		http.Error(w, "sign-in failed: ID token for another party", http.StatusForbidden)
 		return
 	}
 	id := rand.Text()

@@ -228,9 +228,12 @@ func decodeZKNullifier(b []byte) (ZKNullifierRecord, error) {
 // (expiry at or before now) or ErrZKRequestUsed, changing nothing.
 // Otherwise it marks the request used and calls decide with the stored
 // record of nullifierKey (scope ‖ nullifier; nil when the nullifier is
-// new): a non-nil record returned is stored for the key (only when none
-// was), and a non-nil error is returned as is, a refusal that still leaves
-// the request used. Redeem returns the record stored before (nil if none).
+// new): a non-nil record returned is stored for the key, replacing the
+// previous one (decide returns nil to keep it, or an updated copy, for
+// example to bind a nullifier first seen without an account), and a
+// non-nil error is returned as is, a refusal that still leaves the request
+// used and the record unchanged. Redeem returns the record stored before
+// (nil if none).
 func (z *ZKRequests) Redeem(ctx context.Context, id string, now time.Time, nullifierKey []byte,
 	decide func(prev *ZKNullifierRecord) (*ZKNullifierRecord, error)) (*ZKNullifierRecord, error) {
 	if err := ctx.Err(); err != nil {
@@ -280,7 +283,7 @@ func (z *ZKRequests) Redeem(ctx context.Context, id string, now time.Time, nulli
 			refusal = derr
 			return nil
 		}
-		if next == nil || prev != nil {
+		if next == nil {
 			return nil
 		}
 		v, err := json.Marshal(next)

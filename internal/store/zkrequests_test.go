@@ -131,3 +131,40 @@ func TestZKRequestsExpiryAndPurge(t *testing.T) {
 		}
 	}
 }
+
+// TestZKRequestsRedeemUpdates: a record decide returns for a known
+// nullifier replaces the stored one (binding an account later).
+func TestZKRequestsRedeemUpdates(t *testing.T) {
+	clk := newClock()
+	s, _ := openTemp(t, Config{Now: clk.Now})
+	z := s.ZKRequests()
+	ctx := t.Context()
+	exp := clk.Now().Add(time.Minute)
+	for _, id := range []string{"first", "second", "third"} {
+		if err := z.Put(ctx, id, []byte("x"), exp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := z.Redeem(ctx, "first", clk.Now(), nullifierKey(4), func(*ZKNullifierRecord) (*ZKNullifierRecord, error) {
+		return &ZKNullifierRecord{RequestID: "first"}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := z.Redeem(ctx, "second", clk.Now(), nullifierKey(4), func(p *ZKNullifierRecord) (*ZKNullifierRecord, error) {
+		return &ZKNullifierRecord{Account: "alice", RequestID: p.RequestID}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := z.Nullifier(ctx, nullifierKey(4)); err != nil || rec.Account != "alice" || rec.RequestID != "first" {
+		t.Fatalf("nullifier = %+v, %v: the update was not stored", rec, err)
+	}
+	// nil keeps the record.
+	if _, err := z.Redeem(ctx, "third", clk.Now(), nullifierKey(4), func(*ZKNullifierRecord) (*ZKNullifierRecord, error) {
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if rec, _ := z.Nullifier(ctx, nullifierKey(4)); rec.Account != "alice" {
+		t.Fatalf("nullifier = %+v", rec)
+	}
+}

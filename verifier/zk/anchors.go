@@ -30,10 +30,19 @@ var _ AnchorReader = (*ChainAnchors)(nil)
 // NewChainAnchors returns an AnchorReader over res.
 func NewChainAnchors(res Resolver) *ChainAnchors { return &ChainAnchors{res: res} }
 
-// ReadAnchors resolves issuer and reads its anchors. A document without
-// valid anchors, a deactivated or unknown DID wrap ErrNoAnchors.
+// anchorMethod is the only DID method whose documents come from the chain.
+const anchorMethod = "ethr"
+
+// ReadAnchors resolves issuer and reads its anchors. Only did:ethr issuers
+// are read, bypassing any cache: the anchors of a did:web document would
+// be the web host's word, and a cached document would hide a revocation.
+// A document without valid anchors, a DID of another method, a deactivated
+// or unknown DID wrap ErrNoAnchors.
 func (c *ChainAnchors) ReadAnchors(ctx context.Context, issuer string) (Anchors, error) {
-	r, err := c.res.Resolve(ctx, issuer, resolver.Options{})
+	if id, err := did.Parse(issuer); err != nil || id.Method != anchorMethod {
+		return Anchors{}, fmt.Errorf("read anchors of %.80q: %w: ZK anchors are read from did:%s documents only", issuer, ErrNoAnchors, anchorMethod)
+	}
+	r, err := c.res.Resolve(ctx, issuer, resolver.Options{NoCache: true})
 	var rerr *resolver.Error
 	switch {
 	case errors.As(err, &rerr) && (rerr.Code == resolver.CodeNotFound || rerr.Code == resolver.CodeInvalidDID ||

@@ -51,14 +51,17 @@
 //     one account per person and scope;
 //   - known nullifier bound to account A and a request for account B ≠ A:
 //     refused; a re-login for A is accepted;
+//   - known nullifier bound to no account (first seen by a request without
+//     one) and a request for account A: accepted and bound to A from now
+//     on, so a later request for B ≠ A is refused;
 //   - otherwise accepted; the result reports knownNullifier and the bound
 //     account.
 //
 // # Security considerations
 //
 //   - Issuer key, verifying-key digest and status root come from the chain
-//     (ChainAnchors over the resolver, which never caches did:ethr), never
-//     from the holder or the request snapshot. A revocation anchored after a
+//     (ChainAnchors reads did:ethr issuers only, through the resolver with
+//     its cache bypassed), never from the holder or the request snapshot. A revocation anchored after a
 //     request was made makes its proofs fail status_root: the holder must
 //     prove against the current root, under a new request.
 //   - Replays are caught by the single-use nonce and the nullifier, never by

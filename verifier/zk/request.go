@@ -15,6 +15,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/chainid/chainid/credentials/zkcred"
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/zkp"
 )
@@ -194,53 +195,42 @@ func attributesOf(specs []zkp.AttributeSpec) []Attribute {
 }
 
 // encodePredicate checks a predicate's operator against the attribute's
-// type and encodes its operands.
+// type and encodes its operands with the credential encoding's own strict
+// rules (zkcred.EncodeValue: integers in plain JSON syntax, no -0, whole
+// seconds, no lone surrogates), so an operand means exactly what the
+// verifier wrote and never a silently normalized value.
 func encodePredicate(spec zkp.AttributeSpec, op zkp.Op, value json.RawMessage) ([]fr.Element, error) {
-	decode := func(raw json.RawMessage) (any, error) {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("value is not JSON: %w", err)
+	encode := func(raw json.RawMessage) (fr.Element, error) {
+		a, err := zkcred.EncodeValue(spec, raw)
+		if err != nil {
+			return fr.Element{}, err
 		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			return nil, errors.New("value has data after the JSON value")
-		}
-		return v, nil
+		return a.Encoded, nil
 	}
-	v, err := decode(value)
-	if err != nil {
-		return nil, err
-	}
-	encode := func(x any) (fr.Element, error) {
-		if n, ok := x.(json.Number); ok {
-			// Integers only in plain syntax: no fraction or exponent.
-			if strings.ContainsAny(n.String(), ".eE") {
-				return fr.Element{}, fmt.Errorf("%s is not an integer", n)
-			}
+	array := func() ([]json.RawMessage, error) {
+		var arr []json.RawMessage
+		if err := json.Unmarshal(value, &arr); err != nil {
+			return nil, fmt.Errorf("%s needs an array: %w", op, err)
 		}
-		if _, ok := x.([]any); ok {
-			return fr.Element{}, errors.New("value must not be an array")
-		}
-		return spec.Encode(x)
+		return arr, nil
 	}
-	var out []fr.Element
 	switch op {
 	case zkp.OpLt, zkp.OpLe, zkp.OpGt, zkp.OpGe, zkp.OpBetween:
 		if !spec.Type.Comparable() {
 			return nil, fmt.Errorf("operator %s needs an ordered attribute, %q is a %s", op, spec.Name, spec.Type)
 		}
 	}
+	var out []fr.Element
 	switch op {
 	case zkp.OpEq, zkp.OpNe, zkp.OpLt, zkp.OpLe, zkp.OpGt, zkp.OpGe:
-		e, err := encode(v)
+		e, err := encode(value)
 		if err != nil {
 			return nil, err
 		}
 		out = []fr.Element{e}
 	case zkp.OpBetween:
-		arr, ok := v.([]any)
-		if !ok || len(arr) != 2 {
+		arr, err := array()
+		if err != nil || len(arr) != 2 {
 			return nil, errors.New("between needs [low, high]")
 		}
 		for _, x := range arr {
@@ -257,8 +247,8 @@ func encodePredicate(spec zkp.AttributeSpec, op zkp.Op, value json.RawMessage) (
 			return nil, errors.New("between needs low ≤ high")
 		}
 	case zkp.OpInSet, zkp.OpNotInSet:
-		arr, ok := v.([]any)
-		if !ok || len(arr) < 1 || len(arr) > zkp.MaxSetSize {
+		arr, err := array()
+		if err != nil || len(arr) < 1 || len(arr) > zkp.MaxSetSize {
 			return nil, fmt.Errorf("%s needs an array of 1 to %d values", op, zkp.MaxSetSize)
 		}
 		for _, x := range arr {

@@ -52,7 +52,13 @@ func TestCreateRequest(t *testing.T) {
 		{"unknown operator", func(s *Spec) { s.Predicates = pred("age", "~", "1") }, false, true},
 		{"unknown attribute", func(s *Spec) { s.Predicates = pred("height", ">", "1") }, true, false},
 		{"missing value", func(s *Spec) { s.Predicates = pred("age", ">", "") }, false, true},
-		{"string for integer", func(s *Spec) { s.Predicates = pred("age", ">", `"18"`) }, false, false}, // decimal strings are integers
+		// Operands follow the credential encoding's strict rules: one JSON
+		// value per field element, nothing normalized.
+		{"string for integer", func(s *Spec) { s.Predicates = pred("age", ">", `"18"`) }, true, false},
+		{"signed string for integer", func(s *Spec) { s.Predicates = pred("age", ">", `"+18"`) }, true, false},
+		{"minus zero", func(s *Spec) { s.Predicates = pred("age", "=", "-0") }, true, false},
+		{"lone surrogate", func(s *Spec) { s.Predicates = pred("familyName", "≠", `"\ud800"`) }, true, false},
+		{"lone surrogate in set", func(s *Spec) { s.Predicates = pred("familyName", "in", `["a","\udc00"]`) }, true, false},
 		{"fraction", func(s *Spec) { s.Predicates = pred("age", ">", "18.5") }, true, false},
 		{"exponent", func(s *Spec) { s.Predicates = pred("age", ">", "1e3") }, true, false},
 		{"integer overflow", func(s *Spec) { s.Predicates = pred("age", ">", "9223372036854775808") }, true, false},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/chainid/chainid/credentials/zkcred"
 	"github.com/chainid/chainid/internal/store"
 	"github.com/chainid/chainid/zkp"
 )
@@ -179,7 +180,8 @@ var errRefused = errors.New("nullifier refused")
 //   - a registration request (Spec.Register) refuses a nullifier already
 //     recorded at its scope: one account per person and site;
 //   - a request naming an account refuses a nullifier bound to another
-//     account; the same account (a re-login) is accepted;
+//     account; the same account (a re-login) is accepted, and a nullifier
+//     bound to no account yet is bound to the request's;
 //   - a request without an account and without Register accepts any
 //     nullifier and reports whether it was known and its account.
 //
@@ -188,6 +190,11 @@ var errRefused = errors.New("nullifier refused")
 // earlier leave it unused. An error is returned only for a malformed
 // submission (wrapping ErrMalformed) or a server failure.
 func (s *Service) Verify(ctx context.Context, sub *Submission) (*Result, error) {
+	// The HTTP API decodes the body itself: apply Submission's rules here
+	// too, as ParseSubmission does.
+	if err := s.validate.Struct(sub); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
 	proof, pub, err := sub.Parse()
 	if err != nil {
 		return nil, err
@@ -333,6 +340,11 @@ func (s *Service) redeem(ctx context.Context, res *Result, st *storedRequest, pu
 			return nil, fmt.Errorf("%w: this person already registered at scope %q", errRefused, req.Scope)
 		case st.Account != "" && prev.Account != "" && prev.Account != st.Account:
 			return nil, fmt.Errorf("%w: this person's nullifier at scope %q is bound to another account", errRefused, req.Scope)
+		case st.Account != "" && prev.Account == "":
+			// First seen without an account: the first account-bearing
+			// proof binds it, so a second account is refused later.
+			bound = st.Account
+			return &store.ZKNullifierRecord{Account: st.Account, RequestID: prev.RequestID, FirstSeen: prev.FirstSeen}, nil
 		}
 		bound = prev.Account
 		return nil, nil
@@ -412,19 +424,16 @@ func (s *Service) disclose(res *Result, req *Request, specs []zkp.AttributeSpec,
 				bad = append(bad, name+" (not revealed)")
 				continue
 			}
-			var v any
-			if err := json.Unmarshal(raw, &v); err != nil {
-				bad = append(bad, name+" (not JSON)")
-				continue
-			}
-			e, err := specs[i].Encode(v)
-			if err != nil || !e.Equal(&pub.Revealed[i]) {
+			// The credential's own strict decoding: exact 64-bit integers
+			// (not float64), no normalized strings or times.
+			a, err := zkcred.EncodeValue(specs[i], raw)
+			if err != nil || !a.Encoded.Equal(&pub.Revealed[i]) {
 				bad = append(bad, name)
 				continue
 			}
 			if _, hashed := res.Hashed[name]; hashed {
 				delete(res.Hashed, name)
-				res.Disclosed[name] = v
+				res.Disclosed[name] = a.Value
 			}
 		}
 		if len(bad) > 0 {

@@ -200,6 +200,26 @@ func TestVerifyRefusals(t *testing.T) {
 		}
 		failed(t, res, CheckRequest)
 	})
+	t.Run("submission rules", func(t *testing.T) {
+		// Submission's rules hold for Verify (the HTTP path decodes the
+		// body itself), not only for ParseSubmission: a valid proof with a
+		// bad field is malformed, and the request stays unused.
+		for name, mod := range map[string]func(*Submission){
+			"wrong type":        func(s *Submission) { s.Type = "VerifiablePresentation" },
+			"control in issuer": func(s *Submission) { s.Issuer = testIssuer + "\n" },
+			"too many plaintexts": func(s *Submission) {
+				for i := range 17 {
+					s.Disclosed[strings.Repeat("a", i+1)] = json.RawMessage(`1`)
+				}
+			},
+		} {
+			sub := fresh(t)
+			mod(sub)
+			if res, err := f.svc.Verify(ctx, sub); !errors.Is(err, ErrMalformed) {
+				t.Errorf("%s: %+v, %v, want ErrMalformed", name, res, err)
+			}
+		}
+	})
 	t.Run("still valid", func(t *testing.T) {
 		res, err := f.svc.Verify(ctx, fresh(t))
 		if err != nil {
@@ -285,6 +305,10 @@ func TestNullifierRule(t *testing.T) {
 		{"re-login same account", []step{{false, "alice", 1, true, false, "alice"}, {false, "alice", 1, true, true, "alice"}}},
 		{"second account refused", []step{{true, "alice", 1, true, false, "alice"}, {true, "bob", 1, false, true, ""}, {false, "bob", 1, false, true, ""}}},
 		{"two people, two accounts", []step{{true, "alice", 1, true, false, "alice"}, {true, "bob", 2, true, false, "bob"}}},
+		// A nullifier first seen without an account is bound by the first
+		// account-bearing proof; another account is then refused.
+		{"unbound, then two accounts", []step{{false, "", 1, true, false, ""}, {false, "alice", 1, true, true, "alice"},
+			{false, "bob", 1, false, true, ""}, {false, "alice", 1, true, true, "alice"}, {false, "", 1, true, true, "alice"}}},
 	}
 	for ti, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -316,5 +340,36 @@ func TestNullifierRule(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDisclosedPlaintextExact: a holder's plaintext is decoded exactly as
+// the credential encodes it. An integer above 2^53 (which a float64 would
+// round) matches its revealed value, a rounded neighbour does not, and
+// string plaintexts that encoding/json would normalize are refused.
+func TestDisclosedPlaintextExact(t *testing.T) {
+	specs := []zkp.AttributeSpec{{Name: "n", Type: zkp.TypeInteger}, {Name: "s", Type: zkp.TypeString}}
+	req := &Request{Reveal: []Reveal{{Attribute: "n", Index: 0}, {Attribute: "s", Index: 1}}}
+	var pub zkp.PublicInputs
+	pub.Revealed[0] = zkp.EncodeInteger(1<<53 + 1)
+	var err error
+	if pub.Revealed[1], err = zkp.EncodeString("\ufffd"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		n, s string
+		ok   bool
+	}{
+		{"9007199254740993", `"\ufffd"`, true},
+		{"9007199254740992", `"\ufffd"`, false},
+		{"9007199254740993.0", `"\ufffd"`, false},
+		{"9007199254740993", `"\ud800"`, false},
+	} {
+		res := &Result{}
+		sub := &Submission{Disclosed: map[string]json.RawMessage{"n": json.RawMessage(tc.n), "s": json.RawMessage(tc.s)}}
+		(&Service{}).disclose(res, req, specs, sub, &pub)
+		if c := checkMap(res)[CheckDisclosed]; c.Passed != tc.ok {
+			t.Errorf("n=%s s=%s: %+v, want passed=%v", tc.n, tc.s, c, tc.ok)
+		}
 	}
 }
