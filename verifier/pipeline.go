@@ -62,14 +62,6 @@ func (p Policy) acceptsAlg(a string) bool {
 	return len(p.Algorithms) == 0 || slices.Contains(p.Algorithms, a)
 }
 
-// algorithms returns the accepted JWS algorithms (nil: all).
-func (p Policy) algorithms() []string {
-	if len(p.Algorithms) == 0 {
-		return nil
-	}
-	return p.Algorithms
-}
-
 // run is one verification in progress.
 type run struct {
 	v      *Verifier

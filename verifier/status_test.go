@@ -58,7 +58,8 @@ func TestStatusCache(t *testing.T) {
 		t.Fatal("no status check")
 		return false
 	}
-	if !statusOK() || !statusOK() || f.fetches != 1 {
+	first, second := statusOK(), statusOK()
+	if !first || !second || f.fetches != 1 {
 		t.Fatalf("fetches = %d after two verifications of one version, want 1", f.fetches)
 	}
 	k.lists[listURL] = k.statusList(issuerDID, k.ed, issuerDID+"#ed", listURL, 42) // revoke index 42
@@ -72,7 +73,8 @@ func TestStatusCache(t *testing.T) {
 	// A list whose proof does not verify is not cached and fails the check.
 	k.lists[listURL] = k.statusList(issuerDID, k.other, issuerDID+"#ed", listURL, 7)
 	f.version++
-	if statusOK() || statusOK() || f.fetches != 4 {
+	first, second = statusOK(), statusOK()
+	if first || second || f.fetches != 4 {
 		t.Fatalf("forged list: fetches %d", f.fetches)
 	}
 }

@@ -50,7 +50,8 @@
 //
 // redirect_uri and post_logout_redirect_uri must equal a registered URI byte
 // for byte; anything else renders the error page and never redirects. Plain
-// PKCE and requests without a code_challenge are refused. A code is redeemed
+// PKCE and requests without a code_challenge are refused. The token endpoint
+// authenticates the client before it looks a code up. A code is redeemed
 // once: a second redemption fails with invalid_grant and revokes the access
 // and refresh tokens issued from it. Client secrets are stored as SHA-256
 // digests of 256-bit random values. Pages carry a strict CSP without inline

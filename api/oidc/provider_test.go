@@ -727,6 +727,11 @@ func TestEndSession(t *testing.T) {
 			t.Errorf("end_session redirected to unregistered %s", bad)
 		}
 	}
+	// Without a hint or client_id nothing names the client: the provider's
+	// own page, never the given URI.
+	if got := do(t, b, http.MethodGet, e.url+oidc.PathEndSession+"?"+url.Values{"post_logout_redirect_uri": {"https://evil.example/"}}.Encode(), nil); strings.Contains(got.loc, "evil") {
+		t.Errorf("end_session without a hint redirected to %q", got.loc)
+	}
 	got := do(t, b, http.MethodGet, e.url+oidc.PathEndSession+"?"+url.Values{"id_token_hint": {hint}, "post_logout_redirect_uri": {"https://rp.example/bye"}, "state": {"z"}}.Encode(), nil)
 	if got.status != http.StatusFound || got.loc != "https://rp.example/bye?state=z" {
 		t.Fatalf("end_session: %d %q %s", got.status, got.loc, got.body)

@@ -44,7 +44,6 @@ func (notFound) IsNotFound()     {}
 type authorizeInfo struct {
 	browserHash []byte
 	claims      []string
-	prompt      []string
 	claimsErr   error
 }
 

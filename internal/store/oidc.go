@@ -78,12 +78,7 @@ func migrateOIDC(tx *bolt.Tx) error {
 	for b := OIDCClients; b < oidcBucketEnd; b++ {
 		names = append(names, b.name())
 	}
-	for _, n := range names {
-		if _, err := tx.CreateBucketIfNotExists([]byte(n)); err != nil {
-			return fmt.Errorf("create bucket %s: %w", n, err)
-		}
-	}
-	return nil
+	return createBuckets(tx, names...)
 }
 
 // OIDCRecords stores OpenID provider records. It is safe for concurrent
@@ -278,7 +273,7 @@ func (t *OIDCTx) Put(b OIDCBucket, key string, value []byte, expires time.Time) 
 // unindex removes the expiry index entry of the stored record, if any.
 func (t *OIDCTx) unindex(b OIDCBucket, bk *bolt.Bucket, key string) error {
 	raw := bk.Get([]byte(key))
-	if raw == nil || len(raw) < 9 {
+	if len(raw) < 9 {
 		return nil
 	}
 	n := binary.BigEndian.Uint64(raw[1:9])

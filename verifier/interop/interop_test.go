@@ -495,7 +495,6 @@ func TestOursInPeers(t *testing.T) {
 			Domain    string `json:"domain"`
 		}
 		var vps []vpIn
-		var issuers []string
 		for _, alg := range []string{"EdDSA", "ES256"} {
 			issuer, holder := newIdentity(t, alg), newIdentity(t, alg)
 			cred := fmt.Sprintf(`{"@context":["https://www.w3.org/2018/credentials/v1"],"type":["VerifiableCredential"],"issuer":%q,"issuanceDate":"2025-01-01T00:00:00Z","credentialSubject":{"id":%q,"name":"Alice"}}`, issuer.DID, holder.DID)
@@ -511,7 +510,6 @@ func TestOursInPeers(t *testing.T) {
 			}
 			mustVerify(t, verify(t, v, verifier.Input{Presentation: str(vp), Nonce: nonce, Audience: audience}, verifier.Policy{TrustedIssuers: []string{issuer.DID}}))
 			vps = append(vps, vpIn{vp, nonce, audience})
-			issuers = append(issuers, issuer.DID)
 		}
 		want := len(vps)
 		vps = append(vps, vpIn{vps[0].JWT, "n-other", audience}, vpIn{vps[0].JWT, nonce, "https://evil.example"})
