@@ -17,6 +17,7 @@ import (
 	"github.com/chainid/chainid/credentials/oid4vci"
 	"github.com/chainid/chainid/credentials/status"
 	"github.com/chainid/chainid/did"
+	"github.com/chainid/chainid/internal/oauth"
 	"github.com/chainid/chainid/resolver"
 	"github.com/chainid/chainid/verifier/oid4vp"
 	"github.com/chainid/chainid/verifier/siwe"
@@ -354,13 +355,20 @@ func writeProblemDoc(w http.ResponseWriter, r *http.Request, ae *apiError) {
 }
 
 // writeOAuthError writes a refusal of the OpenID4VCI wallet endpoints
-// (token, nonce, credential). A *oid4vci.ProtocolError is sent in the OAuth
-// 2.0 error shape its clients expect, {"error", "error_description"} as
-// application/json with the error's own status (and, for invalid_token, a
-// WWW-Authenticate Bearer challenge); it is the one exception to
-// problem+json. Anything else is a server fault and goes to writeProblem.
+// (token, nonce, credential) with writeOAuthRefusal.
 func (s *server) writeOAuthError(w http.ResponseWriter, r *http.Request, err error) {
-	var pe *oid4vci.ProtocolError
+	writeOAuthRefusal[oid4vci.ErrorCode](s, w, r, err)
+}
+
+// writeOAuthRefusal writes a refusal of a wallet endpoint. An
+// *oauth.Error[C] (an *oid4vci.ProtocolError or *oid4vp.ProtocolError) is
+// sent in the OAuth 2.0 error shape its clients expect, {"error",
+// "error_description"} as application/json with the error's own status
+// (and, for invalid_token, a WWW-Authenticate Bearer challenge); it is the
+// one exception to problem+json. Anything else is a server fault and goes
+// to writeProblem.
+func writeOAuthRefusal[C ~string](s *server, w http.ResponseWriter, r *http.Request, err error) {
+	var pe *oauth.Error[C]
 	if !errors.As(err, &pe) {
 		s.writeProblem(w, r, err)
 		return
@@ -370,20 +378,10 @@ func (s *server) writeOAuthError(w http.ResponseWriter, r *http.Request, err err
 		slog.String("oauth_error", string(pe.Code)),
 		slog.Int("status", pe.Status()),
 		slog.String("error", err.Error()))
-	body, merr := json.Marshal(pe.Response())
-	if merr != nil {
-		// A struct of two strings always marshals.
-		panic("api: marshal oauth error: " + merr.Error())
-	}
-	h := w.Header()
-	h.Del("Content-Length")
 	if pe.Status() == http.StatusUnauthorized {
-		h.Set("WWW-Authenticate", `Bearer error="`+string(pe.Code)+`"`)
+		w.Header().Set("WWW-Authenticate", `Bearer error="`+string(pe.Code)+`"`)
 	}
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Type", "application/json")
-	w.WriteHeader(pe.Status())
-	_, _ = w.Write(append(body, '\n'))
+	writeOAuth(w, pe.Status(), pe.Response())
 }
 
 // fieldErrors turns validator errors into field-level messages named as in

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chainid/chainid/credentials/oid4vci"
+	"github.com/chainid/chainid/internal/oauth"
 )
 
 // OpenID4VCI is the credential issuer side of OpenID4VCI 1.0 (pre-authorized
@@ -83,8 +84,8 @@ func errNoOID4VCI() error {
 	return &apiError{kind: kindNotImplemented, detail: "this server does not offer OpenID4VCI"}
 }
 
-// writeOAuth writes a successful OAuth/OpenID4VCI response: JSON, never
-// cached.
+// writeOAuth writes an OAuth/OpenID4VCI/OpenID4VP response or error body:
+// JSON, never cached.
 func writeOAuth(w http.ResponseWriter, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
@@ -92,6 +93,7 @@ func writeOAuth(w http.ResponseWriter, status int, v any) {
 		return
 	}
 	h := w.Header()
+	h.Del("Content-Length")
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Pragma", "no-cache")
@@ -140,6 +142,24 @@ func mediaIs(r *http.Request, media string) bool {
 	return err == nil && mt == media
 }
 
+// parseOAuthForm parses the application/x-www-form-urlencoded body of a
+// wallet request (what names it in the refusal). A wrong media type or a
+// malformed body is an *oauth.Error[C] with code invalid; a body over the
+// size limit is returned as is (writeProblem sends 413).
+func parseOAuthForm[C ~string](r *http.Request, what string, invalid C) error {
+	if !mediaIs(r, "application/x-www-form-urlencoded") {
+		return &oauth.Error[C]{Code: invalid, Description: what + " must be application/x-www-form-urlencoded"}
+	}
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		return &oauth.Error[C]{Code: invalid, Description: "malformed form body", Err: err}
+	}
+	return nil
+}
+
 // handleToken is the token endpoint (pre-authorized code grant).
 func (s *server) handleToken() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -148,18 +168,8 @@ func (s *server) handleToken() http.Handler {
 			s.writeProblem(w, r, errNoOID4VCI())
 			return
 		}
-		if !mediaIs(r, "application/x-www-form-urlencoded") {
-			s.writeOAuthError(w, r, &oid4vci.ProtocolError{Code: oid4vci.CodeInvalidRequest,
-				Description: "the token request must be application/x-www-form-urlencoded"})
-			return
-		}
-		if err := r.ParseForm(); err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				s.writeProblem(w, r, err)
-				return
-			}
-			s.writeOAuthError(w, r, &oid4vci.ProtocolError{Code: oid4vci.CodeInvalidRequest, Description: "malformed form body", Err: err})
+		if err := parseOAuthForm(r, "the token request", oid4vci.CodeInvalidRequest); err != nil {
+			s.writeOAuthError(w, r, err)
 			return
 		}
 		req, err := oid4vci.TokenRequestFromForm(r.PostForm)

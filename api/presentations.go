@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -180,18 +178,8 @@ func (s *server) handlePresentationResponse() http.Handler {
 			s.writeProblem(w, r, errNoPresentations())
 			return
 		}
-		if !mediaIs(r, "application/x-www-form-urlencoded") {
-			s.writePresentationError(w, r, &oid4vp.ProtocolError{Code: oid4vp.CodeInvalidRequest,
-				Description: "the response must be application/x-www-form-urlencoded"})
-			return
-		}
-		if err := r.ParseForm(); err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				s.writeProblem(w, r, err)
-				return
-			}
-			s.writePresentationError(w, r, &oid4vp.ProtocolError{Code: oid4vp.CodeInvalidRequest, Description: "malformed form body", Err: err})
+		if err := parseOAuthForm(r, "the response", oid4vp.CodeInvalidRequest); err != nil {
+			s.writePresentationError(w, r, err)
 			return
 		}
 		if len(r.URL.RawQuery) > 0 {
@@ -207,19 +195,10 @@ func (s *server) handlePresentationResponse() http.Handler {
 	}))
 }
 
-// writePresentationError sends a *oid4vp.ProtocolError to the wallet in
-// the OAuth error shape; anything else goes to writeProblem.
+// writePresentationError writes a refusal of the OpenID4VP response
+// endpoint with writeOAuthRefusal.
 func (s *server) writePresentationError(w http.ResponseWriter, r *http.Request, err error) {
-	var pe *oid4vp.ProtocolError
-	if !errors.As(err, &pe) {
-		s.writeProblem(w, r, err)
-		return
-	}
-	s.log.LogAttrs(r.Context(), slog.LevelDebug, "presentation refused",
-		slog.String("request_id", requestIDFrom(r.Context())),
-		slog.String("oauth_error", string(pe.Code)),
-		slog.String("error", err.Error()))
-	writeOAuth(w, pe.Status(), pe.Response())
+	writeOAuthRefusal[oid4vp.ErrorCode](s, w, r, err)
 }
 
 // renderQR renders content as a PNG data: URL and an SVG document.

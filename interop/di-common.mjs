@@ -1,6 +1,7 @@
 // Shared setup of the Data Integrity interop scripts (di-verify.mjs,
-// di-issue.mjs): the peer suites and a static document loader that serves
-// the pinned context packages and did:key documents, and nothing else.
+// di-issue.mjs, vp-di-issue.mjs): the peer suites, a static document loader
+// that serves the pinned context packages and did:key documents, and
+// nothing else, and fresh did:key identities that issue and present.
 
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -55,16 +56,51 @@ export function suiteFor(cryptosuite, signer) {
   return new DataIntegrityProof({signer, cryptosuite: cs});
 }
 
-export function verifySuites() {
-  return [suiteFor('eddsa-rdfc-2022'), suiteFor('ecdsa-rdfc-2019')];
+// newIdentity returns a fresh did:key identity for a cryptosuite (Ed25519
+// Multikey for eddsa-rdfc-2022, P-256 for ecdsa-rdfc-2019) as {did, signer}.
+export async function newIdentity(cryptosuite) {
+  const keyPair = cryptosuite === 'eddsa-rdfc-2022' ?
+    await Ed25519Multikey.generate() :
+    await EcdsaMultikey.generate({curve: 'P-256'});
+  const {didDocument} = await didKeyDriver.fromKeyPair({
+    verificationKeyPair: keyPair
+  });
+  keyPair.id = didDocument.assertionMethod[0];
+  keyPair.controller = didDocument.id;
+  return {did: didDocument.id, signer: keyPair.signer()};
 }
 
-export async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) {
-    chunks.push(c);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+// issue signs a VC 2.0 credential (valid from 2025-01-01) with id about
+// subject by issuer, a newIdentity of cryptosuite.
+export function issue(issuer, cryptosuite, id, credentialSubject) {
+  const credential = {
+    '@context': ['https://www.w3.org/ns/credentials/v2'],
+    id,
+    type: ['VerifiableCredential'],
+    issuer: issuer.did,
+    validFrom: '2025-01-01T00:00:00Z',
+    credentialSubject
+  };
+  return vc.issue({
+    credential, suite: suiteFor(cryptosuite, issuer.signer), documentLoader
+  });
+}
+
+// present signs, as holder (a newIdentity of cryptosuite), a presentation
+// of verifiableCredential (undefined for none) for challenge and domain.
+export function present(holder, cryptosuite, verifiableCredential,
+  {challenge, domain}) {
+  const presentation = vc.createPresentation({
+    verifiableCredential, holder: holder.did
+  });
+  return vc.signPresentation({
+    presentation, suite: suiteFor(cryptosuite, holder.signer),
+    challenge, domain, documentLoader
+  });
+}
+
+export function verifySuites() {
+  return [suiteFor('eddsa-rdfc-2022'), suiteFor('ecdsa-rdfc-2019')];
 }
 
 export function errorText(result) {

@@ -7,8 +7,8 @@
 // stdout: {"credentials": [{"verified", "error"}],
 //          "presentations": [{"verified", "error"}]}
 
-import {vc, documentLoader, verifySuites, readStdin, errorText} from
-  './di-common.mjs';
+import {vc, documentLoader, verifySuites, errorText} from './di-common.mjs';
+import {readStdin} from './stdio.mjs';
 
 const input = await readStdin();
 const out = {credentials: [], presentations: []};

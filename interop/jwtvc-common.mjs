@@ -1,10 +1,14 @@
-// Shared by jwtvc-verify.mjs and jwtvc-issue.mjs: a did-resolver 6 Resolver
-// over key-did-resolver, and did:key identifiers for node:crypto keys.
+// Shared by jwtvc-verify.mjs, jwtvc-issue.mjs and vp-jwtvc-issue.mjs: a
+// did-resolver 6 Resolver over key-did-resolver, did:key identifiers for
+// node:crypto keys, and VC 1.1 JWT credentials and presentations made with
+// did-jwt-vc.
 
 import {generateKeyPairSync} from 'node:crypto';
 import {Resolver} from 'did-resolver-6';
 import {getResolver} from 'key-did-resolver';
 import {EdDSASigner, ES256KSigner, ES256Signer} from 'did-jwt';
+import {createVerifiableCredentialJwt, createVerifiablePresentationJwt} from
+  'did-jwt-vc';
 
 export const resolver = new Resolver(getResolver());
 
@@ -57,10 +61,40 @@ export function newKey(alg) {
   return {alg, did, kid: did + '#' + id, signer};
 }
 
-export async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) {
-    chunks.push(c);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+const V1 = 'https://www.w3.org/2018/credentials/v1';
+
+// issueCredential issues, as issuer (a newKey), a VC 1.1 JWT credential to
+// holder, valid from a minute ago for an hour, of VerifiableCredential and
+// types about credentialSubject; claims adds JWT claims (such as jti).
+export function issueCredential(issuer, holder, types, credentialSubject,
+  claims = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return createVerifiableCredentialJwt({
+    sub: holder.did,
+    nbf: now - 60,
+    exp: now + 3600,
+    ...claims,
+    vc: {
+      '@context': [V1],
+      type: ['VerifiableCredential', ...types],
+      credentialSubject
+    }
+  }, {did: issuer.did, signer: issuer.signer, alg: issuer.alg},
+  {header: {kid: issuer.kid}});
+}
+
+// presentCredential signs, as holder (a newKey), a VC 1.1 JWT presentation
+// of credential for challenge and domain; claims adds JWT claims (such as
+// iat).
+export function presentCredential(holder, credential, {challenge, domain},
+  claims = {}) {
+  return createVerifiablePresentationJwt({
+    vp: {
+      '@context': [V1],
+      type: ['VerifiablePresentation'],
+      verifiableCredential: [credential]
+    },
+    ...claims
+  }, {did: holder.did, signer: holder.signer, alg: holder.alg},
+  {challenge, domain, header: {kid: holder.kid}});
 }

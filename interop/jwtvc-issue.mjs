@@ -7,35 +7,18 @@
 //           "holder": "did:key:…", "holderKid": "…#…",
 //           "credential": "<jwt>", "presentation": "<jwt>"}, …]
 
-import {createVerifiableCredentialJwt, createVerifiablePresentationJwt} from 'did-jwt-vc';
-import {newKey, readStdin} from './jwtvc-common.mjs';
+import {issueCredential, newKey, presentCredential} from './jwtvc-common.mjs';
+import {readStdin} from './stdio.mjs';
 
 const input = await readStdin();
 const out = [];
 for(const alg of input.algs) {
   const issuer = newKey(alg);
   const holder = newKey(alg);
-  const now = Math.floor(Date.now() / 1000);
-  const credential = await createVerifiableCredentialJwt({
-    sub: holder.did,
-    nbf: now - 60,
-    exp: now + 3600,
-    jti: 'urn:uuid:3978344f-8596-4c3a-a978-8fcaba3903c5',
-    vc: {
-      '@context': ['https://www.w3.org/2018/credentials/v1'],
-      type: ['VerifiableCredential', 'AlumniCredential'],
-      credentialSubject: {alumniOf: {name: 'Example University'}}
-    }
-  }, {did: issuer.did, signer: issuer.signer, alg}, {header: {kid: issuer.kid}});
-  const presentation = await createVerifiablePresentationJwt({
-    vp: {
-      '@context': ['https://www.w3.org/2018/credentials/v1'],
-      type: ['VerifiablePresentation'],
-      verifiableCredential: [credential]
-    }
-  }, {did: holder.did, signer: holder.signer, alg}, {
-    challenge: input.challenge, domain: input.domain, header: {kid: holder.kid}
-  });
+  const credential = await issueCredential(issuer, holder, ['AlumniCredential'],
+    {alumniOf: {name: 'Example University'}},
+    {jti: 'urn:uuid:3978344f-8596-4c3a-a978-8fcaba3903c5'});
+  const presentation = await presentCredential(holder, credential, input);
   out.push({
     alg, issuer: issuer.did, issuerKid: issuer.kid, holder: holder.did,
     holderKid: holder.kid, credential, presentation

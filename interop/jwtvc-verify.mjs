@@ -10,7 +10,8 @@
 //          "presentations": [{"ok": true, "holder": "did:…", "credentials": n} | …]}
 
 import {verifyCredential, verifyPresentation} from 'did-jwt-vc';
-import {readStdin, resolver} from './jwtvc-common.mjs';
+import {resolver} from './jwtvc-common.mjs';
+import {readStdin} from './stdio.mjs';
 
 const input = await readStdin();
 const out = {credentials: [], presentations: []};

@@ -42,9 +42,3 @@ export function generate(alg) {
   const {publicKey, privateKey} = crypto.generateKeyPairSync(...opts);
   return {publicJwk: publicKey.export({format: 'jwk'}), privateJwk: privateKey.export({format: 'jwk'})};
 }
-
-export async function readStdin() {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}

@@ -9,7 +9,8 @@
 // stdout: {"issued": "...", "presentation": "..."}
 
 import {SDJwtVcInstance} from '@sd-jwt/sd-jwt-vc';
-import {digest, generateSalt, readStdin, signer} from './sdjwt-common.mjs';
+import {digest, generateSalt, signer} from './sdjwt-common.mjs';
+import {readStdin} from './stdio.mjs';
 
 const input = await readStdin();
 const sdjwt = new SDJwtVcInstance({

@@ -8,7 +8,8 @@
 //          "keyBound": bool} or {"ok": false, "error": "..."} (exit 1)
 
 import {SDJwtVcInstance} from '@sd-jwt/sd-jwt-vc';
-import {algOf, digest, kbVerifier, readStdin, verifier} from './sdjwt-common.mjs';
+import {algOf, digest, kbVerifier, verifier} from './sdjwt-common.mjs';
+import {readStdin} from './stdio.mjs';
 
 const input = await readStdin();
 try {

@@ -8,52 +8,26 @@
 // stdout: {"issuers": [did, …], "presentations": [{"holder", "cryptosuite",
 //          "presentation"}, …]}
 
-import {vc, Ed25519Multikey, EcdsaMultikey, didKeyDriver, documentLoader,
-  suiteFor, readStdin} from './di-common.mjs';
-
-async function identity(keyPair) {
-  const {didDocument} = await didKeyDriver.fromKeyPair({
-    verificationKeyPair: keyPair
-  });
-  keyPair.id = didDocument.assertionMethod[0];
-  keyPair.controller = didDocument.id;
-  return {did: didDocument.id, signer: keyPair.signer()};
-}
-
-const newKey = cryptosuite => cryptosuite === 'eddsa-rdfc-2022' ?
-  Ed25519Multikey.generate() : EcdsaMultikey.generate({curve: 'P-256'});
+import {newIdentity, issue, present} from './di-common.mjs';
+import {readStdin} from './stdio.mjs';
 
 const input = await readStdin();
 const issuers = [];
 const presentations = [];
 for(const holderSuite of ['eddsa-rdfc-2022', 'ecdsa-rdfc-2019']) {
-  const holder = await identity(await newKey(holderSuite));
+  const holder = await newIdentity(holderSuite);
   const credentials = [];
   for(const cryptosuite of ['eddsa-rdfc-2022', 'ecdsa-rdfc-2019']) {
-    const issuer = await identity(await newKey(cryptosuite));
+    const issuer = await newIdentity(cryptosuite);
     issuers.push(issuer.did);
-    const credential = {
-      '@context': ['https://www.w3.org/ns/credentials/v2'],
-      id: `urn:uuid:${crypto.randomUUID()}`,
-      type: ['VerifiableCredential'],
-      issuer: issuer.did,
-      validFrom: '2025-01-01T00:00:00Z',
-      credentialSubject: {id: holder.did, name: `Alice (${cryptosuite})`}
-    };
-    credentials.push(await vc.issue({
-      credential, suite: suiteFor(cryptosuite, issuer.signer), documentLoader
-    }));
+    credentials.push(await issue(issuer, cryptosuite,
+      `urn:uuid:${crypto.randomUUID()}`,
+      {id: holder.did, name: `Alice (${cryptosuite})`}));
   }
-  const presentation = vc.createPresentation({
-    verifiableCredential: credentials, holder: holder.did
-  });
   presentations.push({
     holder: holder.did,
     cryptosuite: holderSuite,
-    presentation: await vc.signPresentation({
-      presentation, suite: suiteFor(holderSuite, holder.signer),
-      challenge: input.challenge, domain: input.domain, documentLoader
-    })
+    presentation: await present(holder, holderSuite, credentials, input)
   });
 }
 process.stdout.write(JSON.stringify({issuers, presentations}));

@@ -10,36 +10,20 @@
 // stdout: [{"alg", "issuer", "holder", "credential", "presentation",
 //           "presentationNoIat"}, …]
 
-import {createVerifiableCredentialJwt, createVerifiablePresentationJwt} from 'did-jwt-vc';
-import {newKey, readStdin} from './jwtvc-common.mjs';
+import {issueCredential, newKey, presentCredential} from './jwtvc-common.mjs';
+import {readStdin} from './stdio.mjs';
 
 const input = await readStdin();
 const out = [];
 for(const alg of input.algs) {
   const issuer = newKey(alg);
   const holder = newKey(alg);
-  const now = Math.floor(Date.now() / 1000);
-  const credential = await createVerifiableCredentialJwt({
-    sub: holder.did,
-    nbf: now - 60,
-    exp: now + 3600,
-    vc: {
-      '@context': ['https://www.w3.org/2018/credentials/v1'],
-      type: ['VerifiableCredential'],
-      credentialSubject: {name: 'Alice'}
-    }
-  }, {did: issuer.did, signer: issuer.signer, alg}, {header: {kid: issuer.kid}});
-  const vp = {
-    '@context': ['https://www.w3.org/2018/credentials/v1'],
-    type: ['VerifiablePresentation'],
-    verifiableCredential: [credential]
-  };
-  const opts = {challenge: input.challenge, domain: input.domain, header: {kid: holder.kid}};
-  const signer = {did: holder.did, signer: holder.signer, alg};
+  const credential = await issueCredential(issuer, holder, [], {name: 'Alice'});
+  const iat = Math.floor(Date.now() / 1000);
   out.push({
     alg, issuer: issuer.did, holder: holder.did, credential,
-    presentation: await createVerifiablePresentationJwt({vp, iat: now}, signer, opts),
-    presentationNoIat: await createVerifiablePresentationJwt({vp}, signer, opts)
+    presentation: await presentCredential(holder, credential, input, {iat}),
+    presentationNoIat: await presentCredential(holder, credential, input)
   });
 }
 process.stdout.write(JSON.stringify(out) + '\n');

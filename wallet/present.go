@@ -50,18 +50,24 @@ type PresentResult struct {
 	RedirectURI string    `json:"redirectUri,omitempty"`
 }
 
-func (w *Wallet) client() (*oid4vp.Client, error) {
-	return oid4vp.NewClient(oid4vp.ClientConfig{Keys: w.dkeys, HTTPClient: w.http, Now: w.cfg.Now, InsecureAllowHTTP: w.cfg.InsecureAllowHTTP})
+// fetch fetches and verifies the request at uri with a new OpenID4VP
+// client, which it returns to answer the request with.
+func (w *Wallet) fetch(ctx context.Context, uri string) (*oid4vp.Client, *oid4vp.AuthorizationRequest, error) {
+	c, err := oid4vp.NewClient(oid4vp.ClientConfig{Keys: w.dkeys, HTTPClient: w.http, Now: w.cfg.Now, InsecureAllowHTTP: w.cfg.InsecureAllowHTTP})
+	if err != nil {
+		return nil, nil, err
+	}
+	req, err := c.Fetch(ctx, uri)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, req, nil
 }
 
 // Inspect fetches and verifies the request at uri and plans the answer
 // without sending anything.
 func (w *Wallet) Inspect(ctx context.Context, uri string) (*Request, error) {
-	c, err := w.client()
-	if err != nil {
-		return nil, err
-	}
-	req, err := c.Fetch(ctx, uri)
+	_, req, err := w.fetch(ctx, uri)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +144,7 @@ func (w *Wallet) plan(ctx context.Context, req *oid4vp.AuthorizationRequest) ([]
 // claims the query names are disclosed from SD-JWT credentials; every
 // presentation is bound to the request's nonce and client_id.
 func (w *Wallet) Present(ctx context.Context, uri string) (*PresentResult, error) {
-	c, err := w.client()
-	if err != nil {
-		return nil, err
-	}
-	req, err := c.Fetch(ctx, uri)
+	c, req, err := w.fetch(ctx, uri)
 	if err != nil {
 		return nil, err
 	}

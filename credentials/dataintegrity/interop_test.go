@@ -1,59 +1,21 @@
 package dataintegrity_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chainid/chainid/credentials/dataintegrity"
+	"github.com/chainid/chainid/internal/nodetest"
 )
 
-// interopDir is the npm project holding the peers and the di-*.mjs scripts.
-var interopDir = filepath.Join("..", "..", "interop")
-
-// nodePeers returns the node binary, skipping the test when node or the
-// peers are missing, unless CHAINID_INTEROP=1 demands them.
-func nodePeers(t *testing.T) string {
+// nodePeers returns the npm peers, skipping the test when node or
+// @digitalbazaar/vc is missing, unless CHAINID_INTEROP=1 demands them.
+func nodePeers(t *testing.T) *nodetest.Peers {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	_, modErr := os.Stat(filepath.Join(interopDir, "node_modules", "@digitalbazaar", "vc"))
-	if err == nil && modErr == nil {
-		return node
-	}
-	if os.Getenv("CHAINID_INTEROP") == "1" {
-		t.Fatalf("CHAINID_INTEROP=1 but the npm peers are not runnable (node: %v; node_modules: %v); run npm ci in interop/", err, modErr)
-	}
-	t.Skipf("npm peers not available (node: %v; node_modules: %v); set CHAINID_INTEROP=1 to make this a failure", err, modErr)
-	return ""
-}
-
-func runNode(t *testing.T, node, script string, in any, out any) {
-	t.Helper()
-	body, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script)
-	cmd.Dir = interopDir
-	cmd.Stdin = bytes.NewReader(body)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", script, err, stderr.Bytes())
-	}
-	if err := json.Unmarshal(stdout, out); err != nil {
-		t.Fatalf("%s output: %v\n%s", script, err, stdout)
-	}
+	return nodetest.Require(t, "@digitalbazaar/vc")
 }
 
 type peerResult struct {
@@ -145,7 +107,7 @@ func TestInteropPeerVerifiesOurs(t *testing.T) {
 		Credentials   []peerResult `json:"credentials"`
 		Presentations []peerResult `json:"presentations"`
 	}
-	runNode(t, node, "di-verify.mjs", in, &out)
+	node.Run(t, "di-verify.mjs", in, &out)
 	if len(out.Credentials) != len(creds) || len(out.Presentations) != len(in.Presentations) {
 		t.Fatalf("peer answered %d credentials, %d presentations", len(out.Credentials), len(out.Presentations))
 	}
@@ -184,7 +146,7 @@ func TestInteropOursVerifiesPeer(t *testing.T) {
 		Presentation               json.RawMessage   `json:"presentation"`
 		PresentationWithCredential json.RawMessage   `json:"presentationWithCredential"`
 	}
-	runNode(t, node, "di-issue.mjs", map[string]any{"count": 2, "challenge": "c-7", "domain": "https://verifier.example"}, &out)
+	node.Run(t, "di-issue.mjs", map[string]any{"count": 2, "challenge": "c-7", "domain": "https://verifier.example"}, &out)
 	if len(out.Credentials) != 4 {
 		t.Fatalf("peer issued %d credentials", len(out.Credentials))
 	}

@@ -5,57 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chainid/chainid/credentials/jwtvc"
+	"github.com/chainid/chainid/internal/nodetest"
 )
 
-// interopDir is the npm project holding did-jwt-vc and the scripts.
-var interopDir = filepath.Join("..", "..", "interop")
-
-// node returns the node binary, skipping the test when node or did-jwt-vc
-// is missing, unless CHAINID_INTEROP=1 demands them.
-func node(t *testing.T) string {
+// node returns the npm peers, skipping the test when node or did-jwt-vc is
+// missing, unless CHAINID_INTEROP=1 demands them.
+func node(t *testing.T) *nodetest.Peers {
 	t.Helper()
-	bin, err := exec.LookPath("node")
-	_, modErr := os.Stat(filepath.Join(interopDir, "node_modules", "did-jwt-vc"))
-	if err == nil && modErr == nil {
-		return bin
-	}
-	if os.Getenv("CHAINID_INTEROP") == "1" {
-		t.Fatalf("CHAINID_INTEROP=1 but the npm peers are not runnable (node: %v; node_modules: %v); run npm ci in interop/", err, modErr)
-	}
-	t.Skipf("npm peers not available (node: %v; node_modules: %v); set CHAINID_INTEROP=1 to make this a failure", err, modErr)
-	return ""
-}
-
-// runNode runs an interop script with input as JSON on stdin and decodes
-// its JSON output into out.
-func runNode(t *testing.T, script string, input, out any) {
-	t.Helper()
-	in, err := json.Marshal(input)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node(t), script)
-	cmd.Dir = interopDir
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	b, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", script, err, stderr.String())
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatalf("%s output: %v\n%s", script, err, b)
-	}
+	return nodetest.Require(t, "did-jwt-vc")
 }
 
 type peerResult struct {
@@ -73,7 +35,7 @@ type peerResult struct {
 // did-jwt-vc; tampered ones and presentations for another challenge do
 // not.
 func TestInteropOursInDIDJWTVC(t *testing.T) {
-	node(t)
+	peers := node(t)
 	ctx := context.Background()
 	type vpIn struct {
 		JWT       string `json:"jwt"`
@@ -111,7 +73,7 @@ func TestInteropOursInDIDJWTVC(t *testing.T) {
 		Credentials   []peerResult `json:"credentials"`
 		Presentations []peerResult `json:"presentations"`
 	}
-	runNode(t, "jwtvc-verify.mjs", input, &out)
+	peers.Run(t, "jwtvc-verify.mjs", input, &out)
 	if len(out.Credentials) != len(creds)+1 || len(out.Presentations) != len(vps)+2 {
 		t.Fatalf("peer answered %d credentials and %d presentations", len(out.Credentials), len(out.Presentations))
 	}
@@ -167,10 +129,10 @@ type peerIssued struct {
 // did-jwt-vc (EdDSA, ES256K and ES256 did:key issuers) verify in ours, and
 // ours reads the same credential out of them.
 func TestInteropDIDJWTVCInOurs(t *testing.T) {
-	node(t)
+	peers := node(t)
 	ctx := context.Background()
 	var issued []peerIssued
-	runNode(t, "jwtvc-issue.mjs", map[string]any{"algs": algs, "challenge": "c-1", "domain": "https://verifier.example"}, &issued)
+	peers.Run(t, "jwtvc-issue.mjs", map[string]any{"algs": algs, "challenge": "c-1", "domain": "https://verifier.example"}, &issued)
 	if len(issued) != len(algs) {
 		t.Fatalf("peer issued %d sets", len(issued))
 	}

@@ -34,4 +34,5 @@ func ExampleBuiltin() {
 	// https://w3id.org/security/data-integrity/v1
 	// https://w3id.org/security/multikey/v1
 	// https://www.w3.org/ns/credentials/status/v1
+	// https://www.w3.org/ns/credentials/undefined-terms/v2
 }

@@ -19,6 +19,12 @@ const (
 	DataIntegrityV1       = "https://w3id.org/security/data-integrity/v1"
 	MultikeyV1            = "https://w3id.org/security/multikey/v1"
 	BitstringStatusListV1 = "https://www.w3.org/ns/credentials/status/v1"
+	// UndefinedTermsV2 maps every term no other context defines to
+	// https://www.w3.org/ns/credentials/undefined-term#TERM (its only
+	// member is an @vocab). VC Data Model 2.0 requires it, as the last
+	// @context entry, in a credential that uses terms no context defines;
+	// its base context has no @vocab.
+	UndefinedTermsV2 = "https://www.w3.org/ns/credentials/undefined-terms/v2"
 )
 
 // MaxContextSize bounds a registered context document.
@@ -38,6 +44,7 @@ var builtin = [...]struct{ url, file string }{
 	{DataIntegrityV1, "data-integrity-v1.jsonld"},
 	{MultikeyV1, "multikey-v1.jsonld"},
 	{BitstringStatusListV1, "vc-bitstring-status-list-v1.jsonld"},
+	{UndefinedTermsV2, "undefined-terms-v2.jsonld"},
 }
 
 // Context is one context document and the URL it is served under.

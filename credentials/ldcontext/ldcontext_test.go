@@ -20,6 +20,7 @@ var pinned = map[string]string{
 	ldcontext.DataIntegrityV1:       "b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554",
 	ldcontext.MultikeyV1:            "c5f3806f8286920573221938917988a18a4cc5a09e968d29649613c7a1c2b1f6",
 	ldcontext.BitstringStatusListV1: "fd08cbf28ddd829ab2f1978c48f43ab07a112c1c90245a0cfac7ba721c65170c",
+	ldcontext.UndefinedTermsV2:      "82dab514ba44eb18f5d1b0f638c5e140c6a556fbfb5089601bdc0fa5eb8b2581",
 }
 
 // specDigests are the digests the specifications publish for the files W3C
@@ -96,7 +97,8 @@ func TestSetDocument(t *testing.T) {
 		"https://www.w3.org/ns/credentials/examples/v2",
 		"https://www.w3.org/ns/credentials/v2/",
 		"http://www.w3.org/ns/credentials/v2",
-		"https://www.w3.org/ns/credentials/undefined-terms/v2",
+		"https://www.w3.org/ns/credentials/undefined-terms/v2/",
+		"https://www.w3.org/ns/credentials/issuer-dependent",
 		"https://evil.example/v2",
 		"",
 	} {

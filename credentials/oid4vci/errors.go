@@ -1,9 +1,9 @@
 package oid4vci
 
 import (
-	"encoding/json"
 	"errors"
-	"net/http"
+
+	"github.com/chainid/chainid/internal/oauth"
 )
 
 // ErrorCode is an OAuth 2.0 / OpenID4VCI error code, the value of the
@@ -57,71 +57,18 @@ const (
 var ErrCredentialDenied = errors.New("credential request denied")
 
 // ProtocolError is a refusal the protocol defines: the wallet gets Code and
-// Description as a JSON error response (see Response and Status). Err, when
-// set, is the internal cause for logs and is never sent to the client.
+// Description as a JSON error response (see its Response and Status; 401
+// with a WWW-Authenticate: Bearer challenge for invalid_token, 403 for
+// insufficient_scope, 400 otherwise). Err, when set, is the internal cause
+// for logs and is never sent to the client. Description is ASCII without
+// '"' or '\' (the error_description character set of RFC 6749 and
+// OpenID4VCI); Response drops any other character.
 //
 // Callers branch with errors.As and the Code field.
-type ProtocolError struct {
-	Code ErrorCode
-	// Description is human-readable ASCII without '"' or '\' (the
-	// error_description character set of RFC 6749 and OpenID4VCI).
-	Description string
-	// Err is the underlying cause, if any.
-	Err error
-}
-
-func (e *ProtocolError) Error() string {
-	s := string(e.Code)
-	if e.Description != "" {
-		s += ": " + e.Description
-	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-func (e *ProtocolError) Unwrap() error { return e.Err }
+type ProtocolError = oauth.Error[ErrorCode]
 
 // ErrorResponse is the JSON body of an error response.
-type ErrorResponse struct {
-	Error            ErrorCode `json:"error"`
-	ErrorDescription string    `json:"error_description,omitempty"`
-}
-
-// Response returns the JSON error body for the wallet.
-func (e *ProtocolError) Response() ErrorResponse {
-	return ErrorResponse{Error: e.Code, ErrorDescription: sanitizeDescription(e.Description)}
-}
-
-// MarshalJSON encodes the error as its Response.
-func (e *ProtocolError) MarshalJSON() ([]byte, error) { return json.Marshal(e.Response()) }
-
-// Status is the HTTP status of the error response: 401 for invalid_token
-// (send WWW-Authenticate: Bearer error="invalid_token"), 403 for
-// insufficient_scope, 400 otherwise.
-func (e *ProtocolError) Status() int {
-	switch e.Code {
-	case CodeInvalidToken:
-		return http.StatusUnauthorized
-	case CodeInsufficientScope:
-		return http.StatusForbidden
-	}
-	return http.StatusBadRequest
-}
-
-// sanitizeDescription keeps the characters RFC 6749 allows in
-// error_description (%x20-21 / %x23-5B / %x5D-7E).
-func sanitizeDescription(s string) string {
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' {
-			b = append(b, c)
-		}
-	}
-	return string(b)
-}
+type ErrorResponse = oauth.Response[ErrorCode]
 
 func protoErr(code ErrorCode, desc string) *ProtocolError {
 	return &ProtocolError{Code: code, Description: desc}

@@ -1,15 +1,11 @@
 package sdjwt_test
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,45 +14,14 @@ import (
 	"github.com/chainid/chainid/credentials/sdjwt"
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/did/jwk"
+	"github.com/chainid/chainid/internal/nodetest"
 )
 
-// interopDir is the npm project holding @sd-jwt/sd-jwt-vc and the scripts.
-var interopDir = filepath.Join("..", "..", "interop")
-
-// nodePeer returns the node binary, skipping the test when node or the
-// installed peer is missing, unless CHAINID_INTEROP=1 demands them.
-func nodePeer(t *testing.T) string {
+// nodePeer returns the npm peer, skipping the test when node or
+// @sd-jwt/sd-jwt-vc is missing, unless CHAINID_INTEROP=1 demands them.
+func nodePeer(t *testing.T) *nodetest.Peers {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	_, modErr := os.Stat(filepath.Join(interopDir, "node_modules", "@sd-jwt", "sd-jwt-vc"))
-	if err == nil && modErr == nil {
-		return node
-	}
-	if os.Getenv("CHAINID_INTEROP") == "1" {
-		t.Fatalf("CHAINID_INTEROP=1 but the npm peer is not runnable (node: %v; node_modules: %v); run npm ci in interop/", err, modErr)
-	}
-	t.Skipf("npm peer not available (node: %v; node_modules: %v); set CHAINID_INTEROP=1 to make this a failure", err, modErr)
-	return ""
-}
-
-func runNode(t *testing.T, node, script string, in any, out any) error {
-	t.Helper()
-	body, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script)
-	cmd.Dir = interopDir
-	cmd.Stdin = bytes.NewReader(body)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	raw, runErr := cmd.Output()
-	if err := json.Unmarshal(raw, out); err != nil {
-		t.Fatalf("%s: output %q: %v (stderr %s)", script, raw, err, stderr.String())
-	}
-	return runErr
+	return nodetest.Require(t, "@sd-jwt/sd-jwt-vc")
 }
 
 func publicJWK(t testing.TB, pub crypto.PublicKey) map[string]any {
@@ -128,7 +93,7 @@ func TestInteropPeerVerifiesOurs(t *testing.T) {
 				}
 				in["sdjwt"] = pres
 				var out peerVerify
-				if err := runNode(t, node, "sdjwt-verify.mjs", in, &out); err != nil || !out.OK {
+				if err := node.Try(t, "sdjwt-verify.mjs", in, &out); err != nil || !out.OK {
 					t.Fatalf("kb=%v: peer refused: %v %s", kb, err, out.Error)
 				}
 				if out.KeyBound != kb {
@@ -150,7 +115,7 @@ func TestInteropPeerVerifiesOurs(t *testing.T) {
 				bad := pres[:i] + string("AB"[boolIndex(pres[i] == 'A')]) + pres[i+1:]
 				in["sdjwt"] = bad
 				var refused peerVerify
-				if err := runNode(t, node, "sdjwt-verify.mjs", in, &refused); err == nil || refused.OK {
+				if err := node.Try(t, "sdjwt-verify.mjs", in, &refused); err == nil || refused.OK {
 					t.Fatalf("peer accepted a tampered presentation")
 				}
 			}
@@ -158,7 +123,7 @@ func TestInteropPeerVerifiesOurs(t *testing.T) {
 			pres, _ := sdjwt.Present(sd, reveal, holder, presentOpts())
 			var out peerVerify
 			in := map[string]any{"issuerJwk": publicJWK(t, iss.signer.Public()), "now": now, "nonce": "other", "sdjwt": pres}
-			if err := runNode(t, node, "sdjwt-verify.mjs", in, &out); err == nil || out.OK {
+			if err := node.Try(t, "sdjwt-verify.mjs", in, &out); err == nil || out.OK {
 				t.Fatal("peer accepted a KB-JWT for another nonce")
 			}
 		})
@@ -201,7 +166,7 @@ func TestInteropOursVerifiesPeer(t *testing.T) {
 				"nonce":       nonce, "aud": aud, "iat": iat,
 			}
 			var out struct{ Issued, Presentation string }
-			if err := runNode(t, node, "sdjwt-issue.mjs", in, &out); err != nil {
+			if err := node.Try(t, "sdjwt-issue.mjs", in, &out); err != nil {
 				t.Fatalf("peer issue: %v", err)
 			}
 			opts := sdjwt.VerifyOptions{RequireKeyBinding: true, ExpectedNonce: nonce, ExpectedAudience: aud, Leeway: time.Minute}

@@ -1,42 +1,25 @@
 package key_test
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/did/key"
+	"github.com/chainid/chainid/internal/nodetest"
 )
 
-// interopDir is the npm project holding the peer resolvers and
-// didkey.mjs, relative to this package.
-var interopDir = filepath.Join("..", "..", "interop")
-
-// nodePeers returns the node binary, skipping the test when node or the
+// nodePeers returns the npm peers, skipping the test when node or the
 // installed peers are missing, unless CHAINID_INTEROP=1 demands them.
-func nodePeers(t *testing.T) string {
+func nodePeers(t *testing.T) *nodetest.Peers {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	_, modErr := os.Stat(filepath.Join(interopDir, "node_modules", "key-did-resolver"))
-	if err == nil && modErr == nil {
-		return node
-	}
-	if os.Getenv("CHAINID_INTEROP") == "1" {
-		t.Fatalf("CHAINID_INTEROP=1 but the npm peers are not runnable (node: %v; node_modules: %v); run npm ci in interop/", err, modErr)
-	}
-	t.Skipf("npm peers not available (node: %v; node_modules: %v); set CHAINID_INTEROP=1 to make this a failure", err, modErr)
-	return ""
+	return nodetest.Require(t, "key-did-resolver")
 }
 
 type peerMethod struct {
@@ -146,27 +129,13 @@ func TestInteropNPM(t *testing.T) {
 		}
 		dids = append(dids, id.String())
 	}
-	in, _ := json.Marshal(dids)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "didkey.mjs")
-	cmd.Dir = interopDir
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node didkey.mjs: %v\n%s", err, stderr.Bytes())
-	}
 	var res struct {
 		Results []struct {
 			DID   string             `json:"did"`
 			Peers map[string]peerDoc `json:"peers"`
 		} `json:"results"`
 	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("peer output: %v\n%s", err, out)
-	}
+	node.Run(t, "didkey.mjs", dids, &res)
 	if len(res.Results) != len(dids) {
 		t.Fatalf("peers answered %d DIDs, want %d", len(res.Results), len(dids))
 	}

@@ -72,12 +72,7 @@ const MaxChainEvent = 1 << 20
 
 // migrateChainIndex creates the chain index buckets (schema version 2).
 func migrateChainIndex(tx *bolt.Tx) error {
-	for _, b := range []string{bucketChainTips, bucketChainChanges, bucketChainBlocks} {
-		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
-			return fmt.Errorf("create bucket %s: %w", b, err)
-		}
-	}
-	return nil
+	return createBuckets(tx, bucketChainTips, bucketChainChanges, bucketChainBlocks)
 }
 
 func chainKey(chainID *big.Int, registry [20]byte) ([]byte, error) {

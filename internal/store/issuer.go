@@ -43,12 +43,7 @@ const (
 
 // migrateIssuers creates the issuer buckets (schema version 4).
 func migrateIssuers(tx *bolt.Tx) error {
-	for _, b := range []string{bucketIssuers, bucketSchemas, bucketIssued, bucketAPIKeys} {
-		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
-			return fmt.Errorf("create bucket %s: %w", b, err)
-		}
-	}
-	return nil
+	return createBuckets(tx, bucketIssuers, bucketSchemas, bucketIssued, bucketAPIKeys)
 }
 
 // IssuerKey is one signing key of an issuer.

@@ -144,12 +144,12 @@ func TestOID4VCIPurge(t *testing.T) {
 	if _, err := r.Put(ctx, "offer", "new", []byte{1}, live); err != nil {
 		t.Fatal(err)
 	}
-	if n := countBucket(t, s, bucketOID4VCI); n != 102-oid4vciPurgeBatch {
-		t.Errorf("after one write %d records, want %d", n, 102-oid4vciPurgeBatch)
+	if n := countBucket(t, s, bucketOID4VCI); n != 102-expiringPurgeBatch {
+		t.Errorf("after one write %d records, want %d", n, 102-expiringPurgeBatch)
 	}
 	n, err := r.Purge(ctx)
-	if err != nil || n != 99-oid4vciPurgeBatch {
-		t.Fatalf("Purge = %d, %v; want %d", n, err, 99-oid4vciPurgeBatch)
+	if err != nil || n != 99-expiringPurgeBatch {
+		t.Fatalf("Purge = %d, %v; want %d", n, err, 99-expiringPurgeBatch)
 	}
 	if got := countBucket(t, s, bucketOID4VCI); got != 3 {
 		t.Errorf("%d records left, want 3 (live, x, new)", got)

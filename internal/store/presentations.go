@@ -11,14 +11,11 @@ import (
 // OpenID4VP presentation requests (verifier/oid4vp): one opaque record per
 // request, kept until its retention time.
 //
-// Bucket presentation_requests (created by migration 8): key = request id;
-// value, version 1: valueV1 ‖ retention end in Unix nanoseconds (8 bytes,
-// big-endian) ‖ the record as verifier/oid4vp encodes it.
-//
-// Bucket presentation_requests_expiry indexes the records by retention end
-// exactly as oid4vci_expiry does; every write purges a bounded number of
-// records past their retention, so the buckets stay bounded without a
-// background job.
+// Buckets presentation_requests and presentation_requests_expiry (created
+// by migration 8) are expiringBuckets: record key = request id; value,
+// version 1: valueV1 ‖ retention end in Unix nanoseconds (8 bytes,
+// big-endian) ‖ the record as verifier/oid4vp encodes it; the expiry index
+// lets every write purge a bounded number of records past their retention.
 const (
 	bucketPresentations       = "presentation_requests"
 	bucketPresentationsExpiry = "presentation_requests_expiry"
@@ -30,15 +27,15 @@ const (
 	MaxPresentationValue = 256 << 10
 )
 
-// migratePresentations creates the buckets of OpenID4VP presentation requests.
-func migratePresentations(tx *bolt.Tx) error {
-	for _, b := range []string{bucketPresentations, bucketPresentationsExpiry} {
-		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
-			return fmt.Errorf("create bucket %s: %w", b, err)
-		}
-	}
-	return nil
+var presentationBuckets = expiringBuckets{
+	records:  bucketPresentations,
+	expiry:   bucketPresentationsExpiry,
+	what:     "presentation request",
+	maxValue: MaxPresentationValue,
 }
+
+// migratePresentations creates the buckets of OpenID4VP presentation requests.
+func migratePresentations(tx *bolt.Tx) error { return presentationBuckets.migrate(tx) }
 
 // PresentationRecords stores OpenID4VP presentation requests as opaque
 // values with a retention end; it is safe for concurrent use. A record
@@ -55,13 +52,6 @@ func checkPresentationID(id string) error {
 		return fmt.Errorf("presentation request id of %d bytes: want 1 to %d", len(id), MaxPresentationID)
 	}
 	return nil
-}
-
-func encodePresentation(value []byte, keep time.Time) ([]byte, error) {
-	if len(value) > MaxPresentationValue {
-		return nil, fmt.Errorf("%w: presentation request of %d bytes, limit %d", ErrValueTooLarge, len(value), MaxPresentationValue)
-	}
-	return encodeOID4VCI(value, keep) // same layout: version, expiry, bytes
 }
 
 // Create stores a new record; an existing unexpired id fails with an error
@@ -87,19 +77,12 @@ func (r *PresentationRecords) Get(ctx context.Context, id string) ([]byte, error
 	now := r.s.now()
 	var val []byte
 	err := r.s.db.View(func(tx *bolt.Tx) error {
-		raw := tx.Bucket([]byte(bucketPresentations)).Get([]byte(id))
-		if raw == nil {
-			return ErrNotFound
-		}
-		v, exp, err := decodeOID4VCI(raw)
-		if err != nil {
-			return err
-		}
-		if !now.Before(exp) {
-			return ErrNotFound
+		v, _, found, err := presentationBuckets.get(tx, []byte(id), now)
+		if err == nil && !found {
+			err = ErrNotFound
 		}
 		val = v
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get presentation request: %w", err)
@@ -129,50 +112,19 @@ func (r *PresentationRecords) update(ctx context.Context, op, id string, fn func
 		return nil, fmt.Errorf("%s presentation request: %w", op, err)
 	}
 	now := r.s.now()
-	k := []byte(id)
 	var out []byte
 	err := r.s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketPresentations))
-		idx := tx.Bucket([]byte(bucketPresentationsExpiry))
-		if _, err := purgeOID4VCI(b, idx, now, oid4vciPurgeBatch); err != nil {
-			return err
-		}
-		var (
-			cur    []byte
-			curExp time.Time
-			found  bool
-		)
-		if raw := b.Get(k); raw != nil {
-			v, e, err := decodeOID4VCI(raw)
+		return presentationBuckets.update(tx, []byte(id), now, func(cur []byte, exp time.Time, found bool) ([]byte, time.Time, bool, error) {
+			nv, ne, err := fn(cur, exp, found)
 			if err != nil {
-				return err
+				return nil, time.Time{}, false, err
 			}
-			curExp = e
-			if now.Before(e) {
-				cur, found = v, true
+			if nv == nil {
+				nv = []byte{} // an empty record, never a deletion
 			}
-		}
-		nv, ne, err := fn(cur, curExp, found)
-		if err != nil {
-			return err
-		}
-		if nv == nil {
-			nv = []byte{}
-		}
-		enc, err := encodePresentation(nv, ne)
-		if err != nil {
-			return err
-		}
-		if !curExp.IsZero() && !curExp.Equal(ne) {
-			if err := idx.Delete(expiryKey(curExp, k)); err != nil {
-				return err
-			}
-		}
-		if err := idx.Put(expiryKey(ne, k), nil); err != nil {
-			return err
-		}
-		out = nv
-		return b.Put(k, enc)
+			out = nv
+			return nv, ne, true, nil
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s presentation request: %w", op, err)

@@ -37,10 +37,7 @@ const (
 
 // migrateStatusLists creates the status list bucket (schema version 3).
 func migrateStatusLists(tx *bolt.Tx) error {
-	if _, err := tx.CreateBucketIfNotExists([]byte(bucketStatusLists)); err != nil {
-		return fmt.Errorf("create bucket %s: %w", bucketStatusLists, err)
-	}
-	return nil
+	return createBuckets(tx, bucketStatusLists)
 }
 
 func statusGroupPrefix(group string) ([]byte, error) {

@@ -162,12 +162,7 @@ type migration struct {
 func migrations() []migration {
 	return []migration{
 		{name: "create meta, resolver_cache and keys buckets", up: func(tx *bolt.Tx) error {
-			for _, b := range []string{bucketMeta, bucketCache, bucketKeys} {
-				if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
-					return fmt.Errorf("create bucket %s: %w", b, err)
-				}
-			}
-			return nil
+			return createBuckets(tx, bucketMeta, bucketCache, bucketKeys)
 		}},
 		{name: "create chain index buckets", up: migrateChainIndex},
 		{name: "create status list bucket", up: migrateStatusLists},
@@ -180,6 +175,16 @@ func migrations() []migration {
 		{name: "create sign-in with ethereum buckets", up: migrateSIWE},
 		{name: "create wallet buckets", up: migrateWallet},
 	}
+}
+
+// createBuckets creates the named buckets that do not exist yet.
+func createBuckets(tx *bolt.Tx, names ...string) error {
+	for _, n := range names {
+		if _, err := tx.CreateBucketIfNotExists([]byte(n)); err != nil {
+			return fmt.Errorf("create bucket %s: %w", n, err)
+		}
+	}
+	return nil
 }
 
 // SchemaVersion is the schema version this binary writes.

@@ -31,12 +31,7 @@ const (
 
 // migrateWallet creates the buckets of the holder wallet (its own data file).
 func migrateWallet(tx *bolt.Tx) error {
-	for _, b := range []string{bucketWalletCredentials, bucketWalletMeta} {
-		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
-			return fmt.Errorf("create bucket %s: %w", b, err)
-		}
-	}
-	return nil
+	return createBuckets(tx, bucketWalletCredentials, bucketWalletMeta)
 }
 
 // WalletCredential is a credential the holder received.

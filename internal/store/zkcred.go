@@ -40,10 +40,7 @@ type zkIssuerRecordV1 ZKIssuerRecord
 
 // migrateZKCred creates the buckets of ZK credential records (credentials/zkcred).
 func migrateZKCred(tx *bolt.Tx) error {
-	if _, err := tx.CreateBucketIfNotExists([]byte(bucketZKIssuers)); err != nil {
-		return fmt.Errorf("create bucket %s: %w", bucketZKIssuers, err)
-	}
-	return nil
+	return createBuckets(tx, bucketZKIssuers)
 }
 
 // PutZKIssuer stores a new ZK issuer record; a DID that has one fails with an

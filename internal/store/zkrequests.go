@@ -55,12 +55,7 @@ var (
 
 // migrateZKRequests creates the buckets of zero-knowledge proof requests and nullifiers.
 func migrateZKRequests(tx *bolt.Tx) error {
-	for _, b := range []string{bucketZKRequests, bucketZKRequestExpiry, bucketZKNullifiers} {
-		if _, err := tx.CreateBucketIfNotExists([]byte(b)); err != nil {
-			return fmt.Errorf("create bucket %s: %w", b, err)
-		}
-	}
-	return nil
+	return createBuckets(tx, bucketZKRequests, bucketZKRequestExpiry, bucketZKNullifiers)
 }
 
 // ZKRequests stores proof requests and nullifiers; it is safe for

@@ -11,9 +11,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -25,6 +22,7 @@ import (
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/did/jwk"
 	"github.com/chainid/chainid/did/key"
+	"github.com/chainid/chainid/internal/nodetest"
 	"github.com/chainid/chainid/resolver"
 	"github.com/chainid/chainid/verifier"
 )
@@ -34,52 +32,11 @@ const (
 	audience = "https://verifier.example"
 )
 
-// interopDir is the npm project holding the peers and the scripts.
-var interopDir = filepath.Join("..", "..", "interop")
-
-// peers returns the node binary, skipping the test when node or the npm
+// peers returns the npm peers, skipping the test when node or the npm
 // packages are missing, unless CHAINID_INTEROP=1 demands them.
-func peers(t *testing.T) string {
+func peers(t *testing.T) *nodetest.Peers {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	var modErr error
-	for _, pkg := range []string{"did-jwt-vc", "@sd-jwt/sd-jwt-vc", "@digitalbazaar/vc"} {
-		if _, err := os.Stat(filepath.Join(interopDir, "node_modules", pkg)); err != nil && modErr == nil {
-			modErr = err
-		}
-	}
-	if err == nil && modErr == nil {
-		return node
-	}
-	if os.Getenv("CHAINID_INTEROP") == "1" {
-		t.Fatalf("CHAINID_INTEROP=1 but the npm peers are not runnable (node: %v; node_modules: %v); run npm ci in interop/", err, modErr)
-	}
-	t.Skipf("npm peers not available (node: %v; node_modules: %v); set CHAINID_INTEROP=1 to make this a failure", err, modErr)
-	return ""
-}
-
-// runNode runs an interop script with in as JSON on stdin and decodes its
-// JSON output into out.
-func runNode(t *testing.T, node, script string, in, out any) {
-	t.Helper()
-	body, err := json.Marshal(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script)
-	cmd.Dir = interopDir
-	cmd.Stdin = bytes.NewReader(body)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", script, err, stderr.Bytes())
-	}
-	if err := json.Unmarshal(stdout, out); err != nil {
-		t.Fatalf("%s output: %v\n%s", script, err, stdout)
-	}
+	return nodetest.Require(t, "did-jwt-vc", "@sd-jwt/sd-jwt-vc", "@digitalbazaar/vc")
 }
 
 // newVerifier is a verifier over the real did:key and did:jwk resolvers
@@ -187,7 +144,7 @@ func TestDIDJWTVCPresentations(t *testing.T) {
 	var issued []struct {
 		Alg, Issuer, Holder, Credential, Presentation, PresentationNoIat string
 	}
-	runNode(t, node, "vp-jwtvc-issue.mjs", map[string]any{
+	node.Run(t, "vp-jwtvc-issue.mjs", map[string]any{
 		"algs": []string{"EdDSA", "ES256", "ES256K"}, "challenge": nonce, "domain": audience,
 	}, &issued)
 	if len(issued) != 3 {
@@ -328,7 +285,7 @@ func TestSDJWTVCPresentations(t *testing.T) {
 			}
 			iat := time.Now().Unix()
 			var out struct{ Issued, Presentation string }
-			runNode(t, node, "sdjwt-issue.mjs", map[string]any{
+			node.Run(t, "sdjwt-issue.mjs", map[string]any{
 				"alg": alg, "kid": id.String() + "#0",
 				"issuerPrivateJwk": privateJWK(t, issuerKey), "holderPrivateJwk": privateJWK(t, holder),
 				"holderPublicJwk": publicJWK(t, holder.Public()),
@@ -421,7 +378,7 @@ func TestDigitalBazaarPresentations(t *testing.T) {
 			Presentation json.RawMessage `json:"presentation"`
 		} `json:"presentations"`
 	}
-	runNode(t, node, "vp-di-issue.mjs", map[string]any{"challenge": nonce, "domain": audience}, &out)
+	node.Run(t, "vp-di-issue.mjs", map[string]any{"challenge": nonce, "domain": audience}, &out)
 	if len(out.Presentations) != 2 || len(out.Issuers) != 4 {
 		t.Fatalf("peer made %d presentations, %d issuers", len(out.Presentations), len(out.Issuers))
 	}
@@ -520,7 +477,7 @@ func TestOursInPeers(t *testing.T) {
 				Credentials int    `json:"credentials"`
 			} `json:"presentations"`
 		}
-		runNode(t, node, "jwtvc-verify.mjs", map[string]any{"presentations": vps}, &out)
+		node.Run(t, "jwtvc-verify.mjs", map[string]any{"presentations": vps}, &out)
 		if len(out.Presentations) != len(vps) {
 			t.Fatalf("peer answered %d presentations", len(out.Presentations))
 		}
@@ -571,7 +528,7 @@ func TestOursInPeers(t *testing.T) {
 				Error    string `json:"error"`
 			} `json:"presentations"`
 		}
-		runNode(t, node, "di-verify.mjs", map[string]any{"presentations": in}, &out)
+		node.Run(t, "di-verify.mjs", map[string]any{"presentations": in}, &out)
 		if len(out.Presentations) != len(in) {
 			t.Fatalf("peer answered %d presentations", len(out.Presentations))
 		}

@@ -5,9 +5,9 @@ import (
 	"crypto"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"time"
 
+	"github.com/chainid/chainid/internal/oauth"
 	"github.com/chainid/chainid/verifier"
 	"github.com/chainid/chainid/verifier/dcql"
 )
@@ -103,39 +103,12 @@ const (
 )
 
 // ProtocolError is a refusal the wallet receives at the response endpoint
-// (HTTP 400 with an OAuth error body). Err is the internal cause for logs.
-type ProtocolError struct {
-	Code        ErrorCode
-	Description string
-	Err         error
-}
-
-func (e *ProtocolError) Error() string {
-	s := string(e.Code)
-	if e.Description != "" {
-		s += ": " + e.Description
-	}
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-func (e *ProtocolError) Unwrap() error { return e.Err }
-
-// Status is the HTTP status of the refusal.
-func (e *ProtocolError) Status() int { return http.StatusBadRequest }
-
-// Response is the JSON body sent to the wallet.
-func (e *ProtocolError) Response() ErrorResponse {
-	return ErrorResponse{Error: e.Code, ErrorDescription: e.Description}
-}
+// (HTTP 400 with an OAuth error body, see its Status and Response). Err is
+// the internal cause for logs.
+type ProtocolError = oauth.Error[ErrorCode]
 
 // ErrorResponse is an OAuth error body.
-type ErrorResponse struct {
-	Error            ErrorCode `json:"error"`
-	ErrorDescription string    `json:"error_description,omitempty"`
-}
+type ErrorResponse = oauth.Response[ErrorCode]
 
 // AuthorizationRequest holds the parameters of an OpenID4VP authorization
 // request; as a request object it is the JWT payload (with iss, aud, iat,
