@@ -1,9 +1,9 @@
 // Runs credentials whose terms expand through an @vocab (the VC Data Model
-// 2.0 examples context, the undefined-terms context) through jsonld.js and
-// @digitalbazaar/vc: canonical N-Quads in safe mode (as the rdfc
-// cryptosuites canonicalize), verification of our signed credentials, and
-// issuance for our verifier. The static loader of di-common.mjs serves the
-// pinned context packages; `contexts` adds test contexts (the examples
+// 2.0 examples context, the undefined-terms context) through the peers:
+// canonical N-Quads in safe mode (jsonld.js 9, as the rdfc cryptosuites
+// drive it), verification of our signed credentials with @digitalbazaar/vc,
+// and issuance for our verifier. The static loader of di-common.mjs serves
+// the pinned context packages; `contexts` adds test contexts (the examples
 // context is not published in any package).
 //
 // stdin:  {"contexts": {URL: document}, "canonize": [doc, …],
@@ -12,9 +12,8 @@
 // stdout: {"canonize": [{"nquads"} | {"error"}], "verify": [{"verified",
 //          "error"}], "issued": [VC, …]}
 
-import jsonld from 'jsonld';
-import {vc, documentLoader, newIdentity, suiteFor, verifySuites, errorText}
-  from './di-common.mjs';
+import {vc, documentLoader, newIdentity, suiteFor, verifySuites, errorText,
+  eddsaRdfc2022} from './di-common.mjs';
 import {readStdin} from './stdio.mjs';
 
 const input = await readStdin();
@@ -29,8 +28,10 @@ async function loader(url) {
 const out = {canonize: [], verify: [], issued: []};
 for(const doc of input.canonize || []) {
   try {
-    const nquads = await jsonld.canonize(doc, {
-      algorithm: 'RDFC-1.0', format: 'application/n-quads',
+    // The cryptosuite's own canonize (jsonld.js toRDF in safe mode, then
+    // RDFC-1.0), as it runs on the document being signed or verified;
+    // ecdsa-rdfc-2019's is the same code.
+    const nquads = await eddsaRdfc2022.canonize(doc, {
       documentLoader: loader, base: null, safe: true
     });
     out.canonize.push({nquads});

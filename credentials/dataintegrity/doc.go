@@ -42,7 +42,20 @@
 //     fetched.
 //   - Safe mode: a property, type or id that does not expand to an absolute
 //     IRI is refused (ErrUndefinedTerm) rather than silently dropped from
-//     the signed data, as jsonld.js does in safe mode.
+//     the signed data, as jsonld.js does in safe mode. A term that expands
+//     through the @vocab of a context in the document is defined: the VC
+//     Data Model 2.0 examples (context examples/v2, registered by the
+//     caller) and credentials naming ldcontext.UndefinedTermsV2 (built in)
+//     are signed and verified. The credentials v2 context itself has no
+//     @vocab (VC Data Model 2.0 removed it before the Recommendation, and
+//     the npm copy jsonld.js peers load has none), so v2 alone leaves such
+//     terms undefined, in jsonld.js as here; so does VC 1.1's. Blank-node
+//     properties ("_:b0", no RDF form) are refused as jsonld.js refuses
+//     them, and so is a member named "" (json-gold v0.9.1 drops its value
+//     silently where jsonld.js expands it to the @vocab IRI): neither may
+//     fall out of the signed data. testdata/vocab records jsonld.js's
+//     canonical N-Quads or refusal for each such case and the tests
+//     compare.
 //   - Canonicalization work is bounded before URDNA2015 runs: at most
 //     MaxBlankNodes blank nodes, and at most MaxAmbiguousBlankNodes blank
 //     nodes that share a first-degree hash (the nodes the N-degree hash

@@ -107,6 +107,9 @@ func (g *jsonGold) canonicalize(ctx context.Context, doc map[string]any) ([]byte
 	if err := checkNumbers(doc); err != nil {
 		return nil, err
 	}
+	if p := emptyKeyPath(doc, ""); p != "" {
+		return nil, fmt.Errorf("%w: empty member name at %s (json-gold would drop its value from the signed data)", ErrUndefinedTerm, truncate(p))
+	}
 	opts := g.options()
 	doc, err := g.embedGraphs(doc, opts)
 	if err != nil {
@@ -378,6 +381,37 @@ func nestedContextPath(v any, path string) string {
 	return ""
 }
 
+// emptyKeyPath finds a member named "" (path is where v is). With an active
+// @vocab, jsonld.js expands the key "" to the @vocab IRI itself; json-gold
+// v0.9.1 takes the empty active property for "top level" and drops the
+// member's value without an error, even in safe mode, so its statements
+// would be missing from the signed data. Such documents are refused
+// wherever the key is (also inside a JSON literal, where it would be safe:
+// one rule is simpler than tracking which values are literals).
+func emptyKeyPath(v any, path string) string {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			if k == "" {
+				if path == "" {
+					return "the top level"
+				}
+				return path
+			}
+			if p := emptyKeyPath(e, strings.TrimPrefix(path+"."+k, ".")); p != "" {
+				return p
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if p := emptyKeyPath(e, path); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
 // checkNumbers refuses numbers outside the range where JSON-LD processors
 // agree on the RDF literal (integers beyond 2^53 and non-finite values are
 // written differently by different processors).
@@ -404,10 +438,12 @@ func checkNumbers(v any) error {
 	return nil
 }
 
-// checkExpanded completes safe mode: every node id and type in the expanded
-// document is an absolute IRI or a blank node. (json-gold's SafeMode already
-// refuses properties that do not expand.) jsonld.js in safe mode refuses the
-// same documents.
+// checkExpanded completes safe mode: every property in the expanded document
+// is an absolute IRI (a blank-node property, "_:b0", has no RDF form and
+// json-gold would drop its statements silently), every node id and type an
+// absolute IRI or a blank node. (json-gold's SafeMode already refuses
+// properties that do not expand.) jsonld.js in safe mode refuses the same
+// documents; testdata/vocab records the cases.
 func checkExpanded(v any) error {
 	switch t := v.(type) {
 	case []any:
@@ -439,7 +475,7 @@ func checkExpanded(v any) error {
 					}
 				}
 			default:
-				if !strings.HasPrefix(k, "@") && !absoluteOrBlank(k) {
+				if !strings.HasPrefix(k, "@") && (!absoluteOrBlank(k) || strings.HasPrefix(k, "_:")) {
 					return fmt.Errorf("%w: property %q does not expand to an absolute IRI", ErrUndefinedTerm, truncate(k))
 				}
 				if err := checkExpanded(e); err != nil {

@@ -32,6 +32,16 @@ type jsonldResult struct {
 
 var vocabGolden = filepath.Join("testdata", "vocab", "jsonld.json")
 
+// refusedThoughJSONLDAccepts lists the cases jsonld.js accepts and we refuse
+// on purpose, with the reason. Nothing else may differ.
+var refusedThoughJSONLDAccepts = map[string]string{
+	// json-gold v0.9.1 drops the value of a member named "" silently (it
+	// takes the empty active property for the top level); jsonld.js
+	// expands the key to the @vocab IRI. Refusing keeps the signed data
+	// from missing a statement.
+	"vocab/empty-key": "member named \"\"",
+}
+
 func loadVocabCases(t *testing.T) []vocabCase {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", "vocab", "cases.json"))
@@ -62,24 +72,40 @@ func TestVocabCanonicalMatchesJSONLD(t *testing.T) {
 	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
 	}
-	p := vectorProcessor(t)
-	g := p.canon
 	accepted, refused := 0, 0
+	for _, w := range want {
+		if w.Error != "" {
+			refused++
+		} else {
+			accepted++
+		}
+	}
+	if accepted == 0 || refused == 0 {
+		t.Fatalf("%d accepted and %d refused cases recorded: both kinds are needed", accepted, refused)
+	}
+	g := vectorProcessor(t).canon
 	for _, c := range loadVocabCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			w, ok := want[c.Name]
 			if !ok {
-				t.Fatalf("no jsonld.js result recorded (run with -update-jsonld)")
+				t.Fatalf("no jsonld.js result recorded (run TestInteropVocabGolden with -update-jsonld)")
 			}
 			got, err := g.canonicalize(context.Background(), c.Document)
+			if why, ok := refusedThoughJSONLDAccepts[c.Name]; ok {
+				if w.Error != "" {
+					t.Fatalf("jsonld.js now refuses it too (%s): drop it from refusedThoughJSONLDAccepts", w.Error)
+				}
+				if !errors.Is(err, ErrUndefinedTerm) {
+					t.Fatalf("%s: we: %v, want ErrUndefinedTerm\n%s", why, err, got)
+				}
+				return
+			}
 			if w.Error != "" {
-				refused++
 				if !errors.Is(err, ErrUndefinedTerm) {
 					t.Fatalf("jsonld.js refused it (%s); we: %v, want ErrUndefinedTerm\n%s", w.Error, err, got)
 				}
 				return
 			}
-			accepted++
 			if err != nil {
 				t.Fatalf("jsonld.js accepted it; we: %v", err)
 			}
@@ -88,16 +114,13 @@ func TestVocabCanonicalMatchesJSONLD(t *testing.T) {
 			}
 		})
 	}
-	if accepted == 0 || refused == 0 {
-		t.Errorf("%d accepted and %d refused cases: both kinds are needed", accepted, refused)
-	}
 }
 
 // TestInteropVocabGolden runs the cases through jsonld.js (safe mode, as
 // the rdfc cryptosuites of @digitalbazaar/data-integrity canonicalize) and
 // compares with the record; -update-jsonld rewrites it.
 func TestInteropVocabGolden(t *testing.T) {
-	node := nodetest.Require(t, "@digitalbazaar/vc", "jsonld")
+	node := nodetest.Require(t, "@digitalbazaar/vc", "@digitalbazaar/eddsa-rdfc-2022-cryptosuite")
 	cases := loadVocabCases(t)
 	ex, err := os.ReadFile(filepath.Join("testdata", "examples-v2.jsonld"))
 	if err != nil {
@@ -120,11 +143,14 @@ func TestInteropVocabGolden(t *testing.T) {
 	for i, c := range cases {
 		got[c.Name] = out.Canonize[i]
 	}
-	b, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(got); err != nil {
 		t.Fatal(err)
 	}
-	b = append(b, '\n')
+	b := buf.Bytes()
 	if *updateJSONLD {
 		if err := os.WriteFile(vocabGolden, b, 0o644); err != nil {
 			t.Fatal(err)
