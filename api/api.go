@@ -1,10 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -150,6 +153,16 @@ type Config struct {
 	// VPLogin serves the credential and ZK login pages (vplogin_routes.go);
 	// nil makes them answer 501.
 	VPLogin VPLogin
+	// RateLimit is the per-client limit on the public routes that store
+	// records or cost CPU (ratelimit.go). The zero value limits each
+	// client IP to DefaultRateLimitPerSecond requests per second with
+	// bursts of DefaultRateLimitBurst; a negative PerSecond turns it off.
+	RateLimit RateLimit
+	// CookieKey is the HMAC key (at least 32 bytes) that signs the SIWE
+	// session cookie. nil draws a random key in New: sessions then do not
+	// survive a restart and are not shared between replicas, which only
+	// costs a login in progress its nonce.
+	CookieKey []byte
 }
 
 // server holds the dependencies the handlers close over.
@@ -180,6 +193,9 @@ type server struct {
 	oidc          OIDC
 	siwe          SIWE
 	vplogin       VPLogin
+	limiter       *limiter // nil: no rate limit
+	cookieKey     []byte
+	siwePage      *template.Template
 	validate      *validator.Validate
 	metrics       *metrics
 	openapi       []byte
@@ -258,6 +274,21 @@ func newServer(cfg Config) (*server, error) {
 		}
 		d := sha256.Sum256([]byte(cfg.AdminToken))
 		s.adminDigest = &d
+	}
+	switch {
+	case cfg.CookieKey == nil:
+		s.cookieKey = make([]byte, 32)
+		_, _ = rand.Read(s.cookieKey) // crypto/rand.Read never fails
+	case len(cfg.CookieKey) < 32:
+		return nil, errors.New("api: Config.CookieKey is shorter than 32 bytes")
+	default:
+		s.cookieKey = bytes.Clone(cfg.CookieKey)
+	}
+	if s.siwePage, err = newSIWEPage(); err != nil {
+		return nil, err
+	}
+	if s.limiter, err = newLimiter(cfg.RateLimit); err != nil {
+		return nil, err
 	}
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()

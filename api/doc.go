@@ -154,7 +154,12 @@
 // query strings. Panics become a 500 problem and are logged with a stack.
 // Metric labels use the matched route pattern, never the raw path, so
 // cardinality stays bounded. /metrics is not authenticated: bind the server
-// to loopback or filter it at the proxy if that matters.
+// to loopback or filter it at the proxy if that matters. The public routes
+// that store records or cost CPU (limitedRoutes in ratelimit.go) are behind a
+// per-client-IP token bucket (Config.RateLimit, on by default; 429 with
+// Retry-After); X-Forwarded-For counts only from Config.RateLimit's trusted
+// proxies. The SIWE session cookie is HMAC-signed (Config.CookieKey) and
+// __Host- prefixed under https; unsigned values are refused.
 //
 // The handler does not set connection-level timeouts; the caller's
 // [net/http.Server] must set ReadHeaderTimeout, ReadTimeout, WriteTimeout

@@ -57,6 +57,7 @@ const (
 	kindConflict
 	kindInvalidCredential
 	kindCredentialNotFound
+	kindTooManyRequests
 )
 
 // info returns the slug (the problem type is problemTypePrefix+slug), the
@@ -109,6 +110,8 @@ func (k kind) info() (slug, title string, status int) {
 		return "invalid-credential", "Invalid credential", http.StatusUnprocessableEntity
 	case kindCredentialNotFound:
 		return "credential-not-found", "Credential not found", http.StatusNotFound
+	case kindTooManyRequests:
+		return "too-many-requests", "Too many requests", http.StatusTooManyRequests
 	default:
 		return "internal", "Internal server error", http.StatusInternalServerError
 	}

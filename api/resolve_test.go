@@ -312,7 +312,8 @@ func TestIdentifiersTimeout(t *testing.T) {
 // BenchmarkIdentifiers measures the resolver endpoint over loopback HTTP
 // with a fake resolver: transport, middleware, negotiation and encoding.
 func BenchmarkIdentifiers(b *testing.B) {
-	h, err := api.New(api.Config{Resolver: &fakeResolver{}})
+	// A load run from one address: the rate limit is off explicitly.
+	h, err := api.New(api.Config{Resolver: &fakeResolver{}, RateLimit: api.RateLimit{PerSecond: -1}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -337,7 +338,7 @@ func BenchmarkIdentifiers(b *testing.B) {
 
 // BenchmarkIdentifiersHandler measures the handler alone, without sockets.
 func BenchmarkIdentifiersHandler(b *testing.B) {
-	h, err := api.New(api.Config{Resolver: &fakeResolver{}})
+	h, err := api.New(api.Config{Resolver: &fakeResolver{}, RateLimit: api.RateLimit{PerSecond: -1}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -84,8 +84,16 @@ func (s *server) routes() []route {
 // middleware chain, outermost first.
 func (s *server) handler() http.Handler {
 	mux := http.NewServeMux()
+	limited := make(map[string]bool)
+	for _, p := range limitedRoutes() {
+		limited[p] = true
+	}
 	for _, rt := range s.routes() {
-		mux.Handle(rt.pattern(), routed(rt.handler))
+		h := rt.handler
+		if limited[rt.pattern()] {
+			h = s.rateLimited(h)
+		}
+		mux.Handle(rt.pattern(), routed(h))
 	}
 	var h http.Handler = problemFallback(mux)
 	h = s.withTimeout(h)

@@ -3,8 +3,11 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
@@ -68,10 +71,15 @@ type SIWELoginResult struct {
 	Subject string `json:"subject"`
 }
 
-// siweCookie holds the browser's SIWE session id, to which nonces are bound.
+// The SIWE session cookie holds the browser's session id, to which nonces
+// are bound, with an HMAC under the server's cookie key: the server only
+// accepts ids it issued. Under https it is a __Host- cookie (Secure, path
+// /, no Domain), so no sibling host can plant one.
 const (
 	siweCookie       = "chainid_siwe"
+	siweCookieHost   = "__Host-chainid_siwe"
 	siweCookieMaxAge = 3600
+	siweSessionBytes = 20 // rand.Text's 26 characters ≥ siwe.MinSessionLength
 )
 
 //go:embed siwe/login.html
@@ -80,7 +88,14 @@ var siweLoginHTML string
 //go:embed siwe/siwe.js
 var siweJS []byte
 
-var siweLoginTmpl = template.Must(template.New("siwe").Parse(siweLoginHTML))
+// newSIWEPage parses the login page template.
+func newSIWEPage() (*template.Template, error) {
+	t, err := template.New("siwe").Parse(siweLoginHTML)
+	if err != nil {
+		return nil, fmt.Errorf("api: parse siwe page: %w", err)
+	}
+	return t, nil
+}
 
 // siweCSP is the login page's policy: its script and the provider's
 // stylesheet from this origin, fetches to this origin, nothing inline.
@@ -105,16 +120,55 @@ func (s *server) siweUnavailable(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// siweSession returns the browser's SIWE session id, setting a new cookie
-// when it has none (or a malformed one).
-func (s *server) siweSession(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(siweCookie); err == nil && len(c.Value) >= siwe.MinSessionLength && len(c.Value) <= 64 {
-		return c.Value
+// siweSecure reports whether the service is reached over https, where the
+// session cookie is Secure and __Host- prefixed.
+func (s *server) siweSecure(r *http.Request) bool {
+	if s.publicURL != "" {
+		return strings.HasPrefix(s.publicURL, "https:")
 	}
-	id := rand.Text()
-	http.SetCookie(w, &http.Cookie{Name: siweCookie, Value: id, Path: "/siwe/", MaxAge: siweCookieMaxAge,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: r.TLS != nil || strings.HasPrefix(s.publicURL, "https:")})
+	return r.TLS != nil
+}
+
+func (s *server) siweCookieName(r *http.Request) string {
+	if s.siweSecure(r) {
+		return siweCookieHost
+	}
+	return siweCookie
+}
+
+// siweSessionMAC is the cookie's authenticator of session id.
+func (s *server) siweSessionMAC(id string) string {
+	m := hmac.New(sha256.New, s.cookieKey)
+	m.Write([]byte("chainid siwe session\x00"))
+	m.Write([]byte(id))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// siweSessionFrom returns the session id of r's cookie when this server
+// issued it, else "".
+func (s *server) siweSessionFrom(r *http.Request) string {
+	c, err := r.Cookie(s.siweCookieName(r))
+	if err != nil || len(c.Value) > 128 {
+		return ""
+	}
+	id, mac, ok := strings.Cut(c.Value, ".")
+	if !ok || len(id) < siwe.MinSessionLength || !hmac.Equal([]byte(mac), []byte(s.siweSessionMAC(id))) {
+		return ""
+	}
+	return id
+}
+
+// siweSession returns the browser's SIWE session id, setting a new cookie
+// when it has none, or one this server did not issue.
+func (s *server) siweSession(w http.ResponseWriter, r *http.Request) string {
+	if id := s.siweSessionFrom(r); id != "" {
+		return id
+	}
+	b := make([]byte, siweSessionBytes)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	id := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(w, &http.Cookie{Name: s.siweCookieName(r), Value: id + "." + s.siweSessionMAC(id), Path: "/",
+		MaxAge: siweCookieMaxAge, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.siweSecure(r)})
 	return id
 }
 
@@ -132,7 +186,7 @@ func (s *server) handleSIWEPage() http.Handler {
 			return
 		}
 		var buf bytes.Buffer
-		if err := siweLoginTmpl.Execute(&buf, struct{ ID, ClientName string }{id, req.ClientName}); err != nil {
+		if err := s.siwePage.Execute(&buf, struct{ ID, ClientName string }{id, req.ClientName}); err != nil {
 			s.writeProblem(w, r, fmt.Errorf("render siwe page: %w", err))
 			return
 		}
@@ -235,13 +289,13 @@ func (s *server) handleSIWELogin() http.Handler {
 			s.writeProblem(w, r, err)
 			return
 		}
-		c, err := r.Cookie(siweCookie)
-		if err != nil {
-			s.writeProblem(w, r, &apiError{kind: kindForbidden, err: err,
-				detail: "no SIWE session cookie: get the nonce from /siwe/nonce in the same session"})
+		session := s.siweSessionFrom(r)
+		if session == "" {
+			s.writeProblem(w, r, &apiError{kind: kindForbidden,
+				detail: "no valid SIWE session cookie: get the nonce from /siwe/nonce in the same session"})
 			return
 		}
-		res, err := s.siwe.SIWELogin(r.Context(), r, c.Value, in)
+		res, err := s.siwe.SIWELogin(r.Context(), r, session, in)
 		if err != nil {
 			s.writeProblem(w, r, siweError("siwe login", err))
 			return

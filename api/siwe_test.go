@@ -278,3 +278,93 @@ func TestSIWENotConfigured(t *testing.T) {
 	resp := ts.get(t, "/siwe/nonce?id=x", nil)
 	wantProblem(t, resp, http.StatusNotImplemented, "not-implemented")
 }
+
+// TestSIWESessionCookie checks the cookie's attributes and that the server
+// refuses session ids it did not issue.
+func TestSIWESessionCookie(t *testing.T) {
+	ts := newSIWEServer(t)
+	key, _ := crypto.ToECDSA(crypto.Keccak256([]byte("api siwe cookie test")))
+
+	t.Run("attributes over http", func(t *testing.T) {
+		resp, err := http.Get(ts.URL + "/siwe/nonce?id=req-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		cs := resp.Cookies()
+		if len(cs) != 1 || cs[0].Name != "chainid_siwe" || !cs[0].HttpOnly || cs[0].SameSite != http.SameSiteLaxMode ||
+			cs[0].Path != "/" || cs[0].Secure {
+			t.Fatalf("cookies %+v", cs)
+		}
+	})
+	t.Run("attributes over https", func(t *testing.T) {
+		st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "chainid.db"), store.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		v, _ := siwe.New(siwe.Config{Chains: []siwe.Chain{{ID: 1337}}})
+		logins, err := siwe.NewLogins(v, st.SIWENonces(), siwe.LoginConfig{BaseURL: "https://id.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := api.New(api.Config{Resolver: &fakeResolver{}, PublicURL: "https://id.example", SIWE: &siweBackend{logins: logins}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "https://id.example/siwe/nonce?id=req-1", nil))
+		cs := rec.Result().Cookies()
+		if rec.Code != 200 || len(cs) != 1 || cs[0].Name != "__Host-chainid_siwe" || !cs[0].Secure || !cs[0].HttpOnly ||
+			cs[0].SameSite != http.SameSiteLaxMode || cs[0].Path != "/" || cs[0].Domain != "" {
+			t.Fatalf("status %d cookies %+v", rec.Code, cs)
+		}
+	})
+	// A session id the server did not issue: a nonce fetched with it is
+	// bound to a fresh server-issued session instead, and a login that
+	// presents it is refused.
+	t.Run("forged session refused", func(t *testing.T) {
+		const forged = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/siwe/nonce?id=req-1", nil)
+		req.AddCookie(&http.Cookie{Name: "chainid_siwe", Value: forged})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ch map[string]any
+		json.NewDecoder(resp.Body).Decode(&ch)
+		resp.Body.Close()
+		cs := resp.Cookies()
+		if resp.StatusCode != 200 || len(cs) != 1 || cs[0].Value == forged || strings.HasPrefix(cs[0].Value, forged) {
+			t.Fatalf("status %d: forged session kept, cookies %+v", resp.StatusCode, cs)
+		}
+		text, sig := signChallenge(t, key, ch)
+		body, _ := json.Marshal(api.SIWELoginInput{ID: "req-1", Message: text, Signature: sig})
+		for _, value := range []string{forged, forged + ".AAAA", strings.SplitN(cs[0].Value, ".", 2)[0]} {
+			req, _ = http.NewRequest(http.MethodPost, ts.URL+"/siwe/login", strings.NewReader(string(body)))
+			req.Header.Set("Content-Type", "application/json")
+			req.AddCookie(&http.Cookie{Name: "chainid_siwe", Value: value})
+			resp, err = http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(b), "no valid SIWE session") {
+				t.Fatalf("cookie %q: status %d %s", value, resp.StatusCode, b)
+			}
+		}
+		// The issued cookie itself logs in.
+		req, _ = http.NewRequest(http.MethodPost, ts.URL+"/siwe/login", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.AddCookie(cs[0])
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("issued cookie: status %d", resp.StatusCode)
+		}
+	})
+}

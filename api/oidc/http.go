@@ -229,11 +229,13 @@ func (p *Provider) csrfToken(browserID, requestID string) string {
 // authorize binds the request to the browser, reads the claims parameter
 // and hands over to op; it adds iss to redirects back to the client and
 // turns op's plain-text errors into the error page.
+//
+// The binding value is new on every /authorize (a fresh cookie replaces
+// the old one), so a value planted in the browser, or learned from an
+// earlier login, never binds a new request. A request started earlier in
+// the same browser is then bound to the replaced value and must start over.
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
-	bid := p.browserID(r)
-	if bid == "" {
-		bid = newSecret()
-	}
+	bid := newSecret()
 	http.SetCookie(w, &http.Cookie{Name: p.cookieName(), Value: bid, Path: "/", MaxAge: int(browserCookieTTL.Seconds()),
 		HttpOnly: true, Secure: p.secure, SameSite: http.SameSiteLaxMode})
 	if err := r.ParseForm(); err != nil {

@@ -157,8 +157,11 @@ func amr(method string) []string {
 // JSON). Access tokens are keyed "a:"+ID; refresh tokens "r:"+SHA-256 of
 // the token, base64url.
 type tokenRecord struct {
-	ID       string         `json:"id"`
-	Refresh  bool           `json:"refresh,omitempty"`
+	ID      string `json:"id"`
+	Refresh bool   `json:"refresh,omitempty"`
+	// Rotated marks a refresh token already exchanged: kept until it
+	// expires so that its reuse is caught and revokes the grant.
+	Rotated  bool           `json:"rotated,omitempty"`
 	GrantID  string         `json:"grant"` // the authorization request ID
 	ClientID string         `json:"clientID"`
 	Subject  string         `json:"subject"`

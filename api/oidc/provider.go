@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -49,9 +48,16 @@ const (
 // (Identity.DID): urn:chainid:zk:<nullifier>.
 const ZKSubjectPrefix = "urn:chainid:zk:"
 
-// reservedClaims are the claim names a login method may not set.
-var reservedClaims = []string{"iss", "sub", "aud", "exp", "iat", "nbf", "nonce", "azp", "amr", "acr",
-	"auth_time", "at_hash", "c_hash", "sid", "jti", "did", "scope", "client_id", "cnf", "act"}
+// reservedClaim reports whether a login method may not set claim name k:
+// the provider sets these itself.
+func reservedClaim(k string) bool {
+	switch k {
+	case "iss", "sub", "aud", "exp", "iat", "nbf", "nonce", "azp", "amr", "acr",
+		"auth_time", "at_hash", "c_hash", "sid", "jti", "did", "scope", "client_id", "cnf", "act":
+		return true
+	}
+	return false
+}
 
 // Provider is the OpenID Provider. It is safe for concurrent use.
 type Provider struct {
@@ -177,12 +183,25 @@ func (p *Provider) Handler() http.Handler { return p.handler }
 // RegistrationEnabled reports whether POST /register accepts clients.
 func (p *Provider) RegistrationEnabled() bool { return p.cfg.AllowRegistration }
 
-var tokenRE = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
+// validMethodName reports whether s matches [a-z0-9_-]{1,32}, the form of
+// a login method's name (and of the amr claim it becomes).
+func validMethodName(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // RegisterMethod adds a login method to the login page, in registration
 // order. A second method with the same name is refused.
 func (p *Provider) RegisterMethod(m LoginMethod) error {
-	if m == nil || !tokenRE.MatchString(m.Name()) || m.Label() == "" {
+	if m == nil || !validMethodName(m.Name()) || m.Label() == "" {
 		return errors.New("oidc: login method needs a name [a-z0-9_-]{1,32} and a label")
 	}
 	p.mu.Lock()
@@ -332,11 +351,11 @@ func (p *Provider) CompleteLogin(ctx context.Context, authRequestID string, id I
 	} else if _, err := did.Parse(id.DID); err != nil {
 		return "", fmt.Errorf("%w: did: %w", ErrInvalidIdentity, err)
 	}
-	if !tokenRE.MatchString(id.Method) {
+	if !validMethodName(id.Method) {
 		return "", fmt.Errorf("%w: method %q", ErrInvalidIdentity, id.Method)
 	}
 	for k := range id.Claims {
-		if slices.Contains(reservedClaims, k) || k == "" || len(k) > 64 {
+		if reservedClaim(k) || k == "" || len(k) > 64 {
 			return "", fmt.Errorf("%w: claim %q is reserved", ErrInvalidIdentity, k)
 		}
 	}
@@ -424,7 +443,7 @@ func requestedClaims(scopes []string, claims []string) []string {
 		}
 	}
 	for _, c := range claims {
-		if !slices.Contains(reservedClaims, c) {
+		if !reservedClaim(c) {
 			set[c] = true
 		}
 	}

@@ -256,6 +256,7 @@ func (s storage) issue(tx *store.OIDCTx, src *tokenRecord, refresh bool, ttl tim
 	t := *src
 	t.ID = newID()
 	t.Refresh = refresh
+	t.Rotated = false
 	t.Expires = s.p.now().Add(ttl).UTC()
 	key = "a:" + t.ID
 	if refresh {
@@ -342,15 +343,20 @@ func (s storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenR
 	var (
 		akey, refresh string
 		exp           time.Time
+		reused        bool
 	)
 	err = s.p.rec.Update(ctx, func(tx *store.OIDCTx) error {
 		if current != "" {
-			found, err := tx.Delete(store.OIDCTokens, "r:"+hashToken(current))
+			// Rotation: the presented token stays, marked rotated, until
+			// it expires; presenting it again (a concurrent or later
+			// reuse) revokes the grant.
+			old, err := rotateRefresh(tx, "r:"+hashToken(current))
 			if err != nil {
 				return err
 			}
-			if !found {
-				return op.ErrInvalidRefreshToken
+			if old.Rotated {
+				reused = true
+				return revokeGrant(tx, old.GrantID)
 			}
 		}
 		var err error
@@ -363,7 +369,50 @@ func (s storage) CreateAccessAndRefreshTokens(ctx context.Context, req op.TokenR
 	if err != nil {
 		return "", "", time.Time{}, fmt.Errorf("create tokens: %w", err)
 	}
+	if reused {
+		s.p.log.WarnContext(ctx, "rotated refresh token reused; its grant is revoked")
+		return "", "", time.Time{}, op.ErrInvalidRefreshToken
+	}
 	return akey[2:], refresh, exp, nil
+}
+
+// rotateRefresh marks the refresh token at key rotated and returns it as
+// it was: with Rotated set if it had been rotated before.
+func rotateRefresh(tx *store.OIDCTx, key string) (tokenRecord, error) {
+	var t tokenRecord
+	v, exp, found, err := tx.Get(store.OIDCTokens, key)
+	if err != nil {
+		return t, err
+	}
+	if !found {
+		return t, op.ErrInvalidRefreshToken
+	}
+	if err := json.Unmarshal(v, &t); err != nil {
+		return t, fmt.Errorf("decode refresh token: %w", err)
+	}
+	if !t.Refresh {
+		return t, op.ErrInvalidRefreshToken
+	}
+	if t.Rotated {
+		return t, nil
+	}
+	nt := t
+	nt.Rotated = true
+	nv, err := json.Marshal(nt)
+	if err != nil {
+		return t, err
+	}
+	return t, tx.Put(store.OIDCTokens, key, nv, exp)
+}
+
+// revokeReusedRefresh revokes the grant of a rotated refresh token that
+// was presented again.
+func (s storage) revokeReusedRefresh(ctx context.Context, t *tokenRecord) error {
+	s.p.log.WarnContext(ctx, "rotated refresh token reused; its grant is revoked")
+	if err := s.p.rec.Update(ctx, func(tx *store.OIDCTx) error { return revokeGrant(tx, t.GrantID) }); err != nil {
+		return fmt.Errorf("revoke grant of a reused refresh token: %w", err)
+	}
+	return op.ErrInvalidRefreshToken
 }
 
 func (s storage) token(ctx context.Context, key string) (*tokenRecord, error) {
@@ -389,6 +438,9 @@ func (s storage) TokenRequestByRefreshToken(ctx context.Context, rt string) (op.
 	}
 	if t == nil || !t.Refresh {
 		return nil, op.ErrInvalidRefreshToken
+	}
+	if t.Rotated {
+		return nil, s.revokeReusedRefresh(ctx, t)
 	}
 	return &refreshRequest{rec: t}, nil
 }
@@ -456,7 +508,7 @@ func (s storage) GetRefreshTokenInfo(ctx context.Context, clientID, token string
 	if err != nil {
 		return "", "", err
 	}
-	if t == nil || t.ClientID != clientID {
+	if t == nil || t.ClientID != clientID || t.Rotated {
 		return "", "", op.ErrInvalidRefreshToken
 	}
 	return t.Subject, "r:" + hashToken(token), nil

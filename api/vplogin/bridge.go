@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -78,6 +79,8 @@ type Bridge struct {
 	pres     Presentations
 	store    Store
 	cfg      Config
+	pages    *template.Template
+	script   []byte
 }
 
 // New returns a Bridge.
@@ -101,7 +104,11 @@ func New(p Provider, pres Presentations, st Store, cfg Config) (*Bridge, error) 
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Bridge{provider: p, pres: pres, store: st, cfg: cfg}, nil
+	pages, script, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	return &Bridge{provider: p, pres: pres, store: st, cfg: cfg, pages: pages, script: script}, nil
 }
 
 // Name, Label and URL make the Bridge an oidc.LoginMethod.

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -18,17 +19,17 @@ import (
 //go:embed templates/*.html static/vplogin.js
 var assets embed.FS
 
-var (
-	pages    = template.Must(template.ParseFS(assets, "templates/*.html"))
-	scriptJS = mustRead("static/vplogin.js")
-)
-
-func mustRead(name string) []byte {
-	b, err := assets.ReadFile(name)
+// loadAssets parses the page templates and reads the script.
+func loadAssets() (*template.Template, []byte, error) {
+	pages, err := template.ParseFS(assets, "templates/*.html")
 	if err != nil {
-		panic(err)
+		return nil, nil, fmt.Errorf("vplogin: parse pages: %w", err)
 	}
-	return b
+	script, err := assets.ReadFile("static/vplogin.js")
+	if err != nil {
+		return nil, nil, fmt.Errorf("vplogin: read script: %w", err)
+	}
+	return pages, script, nil
 }
 
 // CSP is the pages' Content-Security-Policy: the bridge's script and the
@@ -53,7 +54,7 @@ func (b *Bridge) Handler() http.Handler {
 		h.Set("Content-Type", "text/javascript; charset=utf-8")
 		h.Set("Cache-Control", "no-cache")
 		h.Set("X-Content-Type-Options", "nosniff")
-		_, _ = w.Write(scriptJS)
+		_, _ = w.Write(b.script)
 	})
 	return mux
 }
@@ -256,7 +257,7 @@ func (b *Bridge) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 
 func (b *Bridge) render(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := b.pages.ExecuteTemplate(&buf, name, data); err != nil {
 		b.cfg.Logger.Error("render vplogin page", "page", name, "error", err.Error())
 		http.Error(w, "page rendering failed", http.StatusInternalServerError)
 		return

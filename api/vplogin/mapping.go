@@ -99,8 +99,10 @@ type Defaults struct {
 
 // standardClaims are the claims DefaultTable maps to SD-JWT VC claims of
 // the same name.
-var standardClaims = []string{"email", "email_verified", "name", "given_name", "family_name",
-	"birthdate", "nationality", "phone_number", "address"}
+func standardClaims() []string {
+	return []string{"email", "email_verified", "name", "given_name", "family_name",
+		"birthdate", "nationality", "phone_number", "address"}
+}
 
 // DefaultTable is the built-in mapping: the standard OIDC claims (email,
 // email_verified, name, given_name, family_name, birthdate, nationality,
@@ -111,7 +113,7 @@ var standardClaims = []string{"email", "email_verified", "name", "given_name", "
 func DefaultTable(d Defaults) *Table {
 	t := &Table{Claims: map[string]Rule{}, Scopes: map[string][]string{"email": {"email"}}}
 	if len(d.CredentialTypes) > 0 {
-		for _, c := range standardClaims {
+		for _, c := range standardClaims() {
 			t.Claims[c] = Rule{Format: oid4vp.FormatSDJWT, Types: slices.Clone(d.CredentialTypes), Path: []any{c}}
 		}
 	}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/chainid/chainid/api"
 	"github.com/chainid/chainid/did/ethr/devchain"
 )
 
@@ -56,6 +59,18 @@ type Config struct {
 	// at POST /register. Off by default. Flag --oidc-registration, env
 	// CHAINID_OIDC_REGISTRATION=1.
 	OIDCRegistration bool
+	// RateLimit limits each client IP on the public routes that store
+	// records or cost CPU (authorize, logins, nonces, tokens, verification,
+	// resolution): "RATE" requests per second with bursts of three
+	// seconds' worth, "RATE,BURST", or "off". Empty means the API default,
+	// 20 per second with bursts of 60. Flag --rate-limit, env
+	// CHAINID_RATE_LIMIT.
+	RateLimit string
+	// TrustedProxies are comma-separated addresses or CIDR prefixes of
+	// reverse proxies whose X-Forwarded-For header names the client for
+	// the rate limit; from other peers the header is ignored. Flag
+	// --trusted-proxies, env CHAINID_TRUSTED_PROXIES.
+	TrustedProxies string
 	// JSON selects machine-readable output for CLI commands. Flag --json.
 	JSON bool
 	// DefaultIssuer makes serve create the default issuer (a did:ethr
@@ -168,6 +183,8 @@ func bindServeFlags(fs *pflag.FlagSet, c *Config, getenv func(string) string) er
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", d, "graceful shutdown limit (env CHAINID_SHUTDOWN_TIMEOUT)")
 	reg := env("OIDC_REGISTRATION", "")
 	fs.BoolVar(&c.OIDCRegistration, "oidc-registration", reg == "1" || reg == "true", "enable OpenID Connect dynamic client registration, RFC 7591 (env CHAINID_OIDC_REGISTRATION=1)")
+	fs.StringVar(&c.RateLimit, "rate-limit", env("RATE_LIMIT", ""), "per-client-IP limit on login, token and verify routes: RATE[,BURST] per second, or off (env CHAINID_RATE_LIMIT; default 20,60)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed (env CHAINID_TRUSTED_PROXIES)")
 	return nil
 }
 
@@ -222,6 +239,9 @@ func (c *Config) validateServe() error {
 	if c.ShutdownTimeout <= 0 {
 		return errors.New("--shutdown-timeout must be positive")
 	}
+	if _, err := c.rateLimit(); err != nil {
+		return err
+	}
 	if c.embedded() {
 		if _, _, err := net.SplitHostPort(c.ChainListen); err != nil {
 			return fmt.Errorf("--chain-listen %q: %w", c.ChainListen, err)
@@ -245,4 +265,44 @@ func (c *Config) logger(w interface{ Write([]byte) (int, error) }) *slog.Logger 
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// rateLimit is the API's rate limit from RateLimit and TrustedProxies.
+func (c *Config) rateLimit() (api.RateLimit, error) {
+	var rl api.RateLimit
+	switch v := strings.TrimSpace(c.RateLimit); v {
+	case "":
+	case "off":
+		rl.PerSecond = -1
+	default:
+		rate, burst, hasBurst := strings.Cut(v, ",")
+		r, err := strconv.ParseFloat(strings.TrimSpace(rate), 64)
+		if err != nil || !(r > 0) || math.IsInf(r, 0) {
+			return rl, fmt.Errorf("--rate-limit %q: want RATE[,BURST] with a positive RATE per second, or off", c.RateLimit)
+		}
+		rl.PerSecond = r
+		if hasBurst {
+			b, err := strconv.Atoi(strings.TrimSpace(burst))
+			if err != nil || b < 1 {
+				return rl, fmt.Errorf("--rate-limit %q: BURST must be a positive integer", c.RateLimit)
+			}
+			rl.Burst = b
+		}
+	}
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return rl, fmt.Errorf("--trusted-proxies: %q is neither an address nor a CIDR prefix", f)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		rl.TrustedProxies = append(rl.TrustedProxies, p)
+	}
+	return rl, nil
 }

@@ -114,6 +114,11 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		}
 	}
 
+	rateLimit, err := cfg.rateLimit()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	handler, err := api.New(api.Config{
 		Logger:     logger,
 		Version:    buildVersion(),
@@ -139,6 +144,7 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		SIWE:          svc.siweAPI(),
 		VPLogin:       svc.vpLoginAPI(),
 		Ready:         svc.store.Ping,
+		RateLimit:     rateLimit,
 	})
 	if err != nil {
 		ln.Close()
