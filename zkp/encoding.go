@@ -1,12 +1,15 @@
 package zkp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -210,16 +213,20 @@ type AttributeSpec struct {
 	Enum []string
 }
 
-// Encode encodes a value decoded from JSON (or a Go value) according to the
-// spec's type:
+// Encode encodes a Go value according to the spec's type, as strictly as
+// EncodeJSON:
 //
-//   - TypeInteger: int, int64, uint64, json.Number, *big.Int, or a float64
-//     with an integral value; decimal strings are also accepted.
-//   - TypeDate: "YYYY-MM-DD" or time.Time.
-//   - TypeDateTime: RFC 3339 string or time.Time.
+//   - TypeInteger: int, int64, uint64 or *big.Int within the signed 64-bit
+//     range, or a json.Number in plain integer syntax (no sign "+", no
+//     leading zero, no fraction or exponent, not "-0"). Strings (quoted
+//     integers) and float64 are refused: a float64 cannot tell 18 from
+//     "18.0" or 1.8e1, nor -0 from 0 — decode JSON with EncodeJSON.
+//   - TypeDate: "YYYY-MM-DD" or time.Time (its calendar date).
+//   - TypeDateTime: an RFC 3339 string or time.Time, in whole seconds: a
+//     fraction of a second is refused, not truncated.
 //   - TypeBoolean: bool.
-//   - TypeEnum: string listed in Enum.
-//   - TypeString: string.
+//   - TypeEnum: a string listed in Enum.
+//   - TypeString: a valid UTF-8 string of at most MaxStringBytes.
 //
 // Anything else, or a value that does not fit, is refused.
 func (s AttributeSpec) Encode(v any) (fr.Element, error) {
@@ -228,6 +235,84 @@ func (s AttributeSpec) Encode(v any) (fr.Element, error) {
 		return fr.Element{}, fmt.Errorf("encode %s attribute %q: %w", s.Type, s.Name, err)
 	}
 	return e, nil
+}
+
+// EncodeJSON decodes one JSON value strictly by the spec's type and encodes
+// it. It returns the decoded value (int64, bool or string) with its
+// encoding. Integers must be in plain syntax (-?(0|[1-9][0-9]*), not -0,
+// not quoted), booleans true or false, everything else a JSON string;
+// strings with a lone UTF-16 surrogate escape (which encoding/json would
+// turn into U+FFFD, so that two different documents sign the same value)
+// and date-times with a fraction of a second are refused. Surrounding
+// white space is ignored.
+func (s AttributeSpec) EncodeJSON(raw json.RawMessage) (any, fr.Element, error) {
+	v, err := s.decodeJSON(bytes.TrimSpace(raw))
+	if err != nil {
+		return nil, fr.Element{}, fmt.Errorf("attribute %q: %w", s.Name, err)
+	}
+	e, err := s.Encode(v)
+	if err != nil {
+		return nil, fr.Element{}, err
+	}
+	return v, e, nil
+}
+
+func (s AttributeSpec) decodeJSON(raw []byte) (any, error) {
+	switch s.Type {
+	case TypeInteger:
+		if !plainInteger.Match(raw) {
+			return nil, fmt.Errorf("want an integer in plain syntax, got %.40s", raw)
+		}
+		if string(raw) == "-0" {
+			return nil, errors.New("-0 is not a canonical integer (write 0)")
+		}
+		n, err := strconv.ParseInt(string(raw), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s is not a signed 64-bit integer", ErrOutOfRange, raw)
+		}
+		return n, nil
+	case TypeBoolean:
+		switch string(raw) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+		return nil, fmt.Errorf("want true or false, got %.40s", raw)
+	case TypeDate, TypeDateTime, TypeEnum, TypeString:
+		if len(raw) == 0 || raw[0] != '"' {
+			return nil, fmt.Errorf("want a string, got %.40s", raw)
+		}
+		var x string
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return nil, err
+		}
+		// encoding/json turns a lone surrogate escape into U+FFFD, so
+		// "\ud800" and "\ufffd" would sign the same value.
+		if strings.Count(x, "\uFFFD") != strings.Count(string(raw), "\uFFFD")+escapedReplacements(raw) {
+			return nil, errors.New("string with a lone UTF-16 surrogate escape")
+		}
+		return x, nil
+	}
+	return nil, fmt.Errorf("unknown attribute type %d", s.Type)
+}
+
+// plainInteger is JSON's integer syntax with at most 20 digits.
+var plainInteger = regexp.MustCompile(`^-?(0|[1-9][0-9]{0,19})$`)
+
+// escapedReplacements counts the escapes \ufffd (any case) in a JSON string.
+func escapedReplacements(raw []byte) int {
+	n := 0
+	for i := 0; i+6 <= len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if raw[i+1] == 'u' && strings.EqualFold(string(raw[i+2:i+6]), "fffd") {
+			n++
+		}
+		i++ // skip the escaped character, so "\\\\" then "ufffd" is not counted
+	}
+	return n
 }
 
 func (s AttributeSpec) encode(v any) (fr.Element, error) {
@@ -242,15 +327,15 @@ func (s AttributeSpec) encode(v any) (fr.Element, error) {
 			return EncodeBigInteger(new(big.Int).SetUint64(x))
 		case *big.Int:
 			return EncodeBigInteger(x)
-		case float64:
-			if x != math.Trunc(x) || math.IsInf(x, 0) || x < -(1<<63) || x >= 1<<63 {
-				return fr.Element{}, fmt.Errorf("%v: %w: not a 64-bit integer", x, ErrOutOfRange)
-			}
-			return EncodeInteger(int64(x)), nil
 		case json.Number:
-			return encodeDecimal(string(x))
-		case string:
-			return encodeDecimal(x)
+			if !plainInteger.MatchString(string(x)) || x == "-0" {
+				return fr.Element{}, fmt.Errorf("integer %.40q: not in plain syntax (-?(0|[1-9][0-9]*), not -0)", string(x))
+			}
+			n, err := strconv.ParseInt(string(x), 10, 64)
+			if err != nil {
+				return fr.Element{}, fmt.Errorf("integer %s: %w: must fit in a signed 64-bit integer", x, ErrOutOfRange)
+			}
+			return EncodeInteger(n), nil
 		}
 	case TypeDate:
 		switch x := v.(type) {
@@ -259,21 +344,27 @@ func (s AttributeSpec) encode(v any) (fr.Element, error) {
 		case string:
 			t, err := time.Parse(time.DateOnly, x)
 			if err != nil {
-				return fr.Element{}, fmt.Errorf("date %q: want YYYY-MM-DD", x)
+				return fr.Element{}, fmt.Errorf("date %.40q: want YYYY-MM-DD", x)
 			}
 			return EncodeDate(t), nil
 		}
 	case TypeDateTime:
+		var t time.Time
 		switch x := v.(type) {
 		case time.Time:
-			return EncodeTime(x), nil
+			t = x
 		case string:
-			t, err := time.Parse(time.RFC3339, x)
-			if err != nil {
-				return fr.Element{}, fmt.Errorf("date-time %q: want RFC 3339", x)
+			var err error
+			if t, err = time.Parse(time.RFC3339, x); err != nil {
+				return fr.Element{}, fmt.Errorf("date-time %.40q: want RFC 3339", x)
 			}
-			return EncodeTime(t), nil
+		default:
+			return fr.Element{}, fmt.Errorf("unsupported value of Go type %T", v)
 		}
+		if t.Nanosecond() != 0 {
+			return fr.Element{}, fmt.Errorf("date-time %s: %w: has a fraction of a second", t.Format(time.RFC3339Nano), ErrOutOfRange)
+		}
+		return EncodeTime(t), nil
 	case TypeBoolean:
 		if b, ok := v.(bool); ok {
 			return EncodeBool(b), nil
@@ -290,12 +381,4 @@ func (s AttributeSpec) encode(v any) (fr.Element, error) {
 		return fr.Element{}, fmt.Errorf("unknown attribute type %d", s.Type)
 	}
 	return fr.Element{}, fmt.Errorf("unsupported value of Go type %T", v)
-}
-
-func encodeDecimal(s string) (fr.Element, error) {
-	n, ok := new(big.Int).SetString(s, 10)
-	if !ok {
-		return fr.Element{}, fmt.Errorf("integer %q: not a decimal integer", s)
-	}
-	return EncodeBigInteger(n)
 }

@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/chainid/chainid/credentials/issuer"
 	"github.com/chainid/chainid/credentials/zkcred"
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/did/ethr"
+	"github.com/chainid/chainid/did/ethr/registry"
 	"github.com/chainid/chainid/internal/store"
 	"github.com/chainid/chainid/zkp"
 )
@@ -27,9 +29,12 @@ type zkcredState struct {
 // newZKCredServices wires ZK credential issuance and anchoring into s: the
 // issuer service reaches it through zkIssuerHook (issuer.Config.ZK), and
 // the anchors are ERC-1056 service attributes of the issuer's did:ethr
-// written with the DID owner's keystore key (see credentials/zkcred).
+// written with the DID owner's keystore key (see credentials/zkcred). The
+// anchorer reads the issuer's document from the chain through the resolver
+// (uncached) before each anchoring, so sequence numbers continue above the
+// chain's even after the data dir's store was reset or restored.
 func newZKCredServices(s *services) error {
-	a, err := zkcred.NewAnchorer(ethrAttrWriter{s}, s.store, zkcred.AnchorerConfig{Logger: s.log})
+	a, err := zkcred.NewAnchorer(ethrAttrWriter{s}, s.resolver, s.store, zkcred.AnchorerConfig{Logger: s.log})
 	if err != nil {
 		return err
 	}
@@ -135,61 +140,50 @@ func (s *services) zkVerifyingKeyDigest() (digest [32]byte, ok bool, err error) 
 // change here.
 type ethrAttrWriter struct{ s *services }
 
-func (w ethrAttrWriter) target(ctx context.Context, issuerDID string) (target, func(), error) {
+// write runs fn with the issuer's owner target and the network's relayer,
+// holding the network's write lock.
+func (w ethrAttrWriter) write(ctx context.Context, issuerDID string, fn func(t target, relayer registry.Signer) (*types.Receipt, error)) error {
 	s := w.s
 	id, err := did.Parse(issuerDID)
 	if err != nil {
-		return target{}, nil, err
+		return err
 	}
 	part, identity, _, err := ethr.ParseDID(id)
 	if err != nil {
-		return target{}, nil, err
+		return err
 	}
 	cs, err := s.chainSet(ctx)
 	if err != nil {
-		return target{}, nil, chainError(err)
+		return chainError(err)
 	}
 	n, ok := cs.lookup(part)
 	if !ok {
-		return target{}, nil, fmt.Errorf("no chain is configured for network %q: %w", part, did.ErrNotFound)
+		return fmt.Errorf("no chain is configured for network %q: %w", part, did.ErrNotFound)
 	}
 	n.writeMu.Lock()
+	defer n.writeMu.Unlock()
 	t := target{id: id, net: n, identity: identity}
 	if t.owner, err = s.ownerSigner(ctx, n, id, identity); err != nil {
-		n.writeMu.Unlock()
-		return target{}, nil, err
+		return err
 	}
-	return t, n.writeMu.Unlock, nil
+	relayer, err := n.relayerSigner(ctx, s.keys)
+	if err != nil {
+		return err
+	}
+	if _, err := fn(t, relayer); err != nil {
+		return chainError(err)
+	}
+	return nil
 }
 
 func (w ethrAttrWriter) SetAttribute(ctx context.Context, issuerDID, name string, value []byte, validity time.Duration) error {
-	t, unlock, err := w.target(ctx, issuerDID)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	relayer, err := t.net.relayerSigner(ctx, w.s.keys)
-	if err != nil {
-		return err
-	}
-	if _, err := t.setAttribute(ctx, relayer, name, value, validity); err != nil {
-		return chainError(err)
-	}
-	return nil
+	return w.write(ctx, issuerDID, func(t target, relayer registry.Signer) (*types.Receipt, error) {
+		return t.setAttribute(ctx, relayer, name, value, validity)
+	})
 }
 
 func (w ethrAttrWriter) RevokeAttribute(ctx context.Context, issuerDID, name string, value []byte) error {
-	t, unlock, err := w.target(ctx, issuerDID)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	relayer, err := t.net.relayerSigner(ctx, w.s.keys)
-	if err != nil {
-		return err
-	}
-	if _, err := t.revokeAttribute(ctx, relayer, name, value); err != nil {
-		return chainError(err)
-	}
-	return nil
+	return w.write(ctx, issuerDID, func(t target, relayer registry.Signer) (*types.Receipt, error) {
+		return t.revokeAttribute(ctx, relayer, name, value)
+	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chainid/chainid/api"
 	"github.com/chainid/chainid/credentials/zkcred"
+	"github.com/chainid/chainid/internal/store"
 	"github.com/chainid/chainid/zkp"
 )
 
@@ -120,5 +121,38 @@ func TestZKCredentialAnchoring(t *testing.T) {
 	}
 	if r, err := zkp.StatusRoot(cred.StatusIndex(), false, path); err != nil || r.Equal(&a1.StatusRoot) {
 		t.Fatal("a clear bit still leads to the anchored root")
+	}
+
+	// The data dir's anchoring state is lost (store reset or restored from
+	// an older backup): the next revocation's root must still win over
+	// the values already on chain.
+	st, err := store.Open(t.Context(), storePath(data), store.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpdateZKIssuer(t.Context(), issuerDID, func(r store.ZKIssuerRecord) (store.ZKIssuerRecord, error) {
+		r.Anchors = nil
+		return r, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var res2 api.IssueResult
+	cliJSON(t, nil, &res2, append(base, "vc", "issue", "--schema", "https://schemas.example/zk-employee", "--subject", subjectFile,
+		"--format", "zk", "--holder-commitment", commitment, "--valid-until", "8760h")...)
+	cred2, err := zkcred.Parse(res2.Credentials["zk"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, append(base, "vc", "revoke", res2.ID)...)
+	a2, roots := anchors()
+	if err := want.Set(cred2.StatusIndex(), true); err != nil {
+		t.Fatal(err)
+	}
+	if r := want.Root(); !a2.StatusRoot.Equal(&r) || a2.StatusRootSeq != a1.StatusRootSeq+1 || roots != 1 {
+		t.Fatalf("after a store reset the anchored root (sequence %d → %d, %d root services) is not the new list's",
+			a1.StatusRootSeq, a2.StatusRootSeq, roots)
 	}
 }

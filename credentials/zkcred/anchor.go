@@ -33,6 +33,11 @@ const (
 	prefixStatusRoot   = "urn:chainid:zk:v1:status-root:"
 )
 
+// valuePrefix maps each service type to its value prefix.
+var valuePrefix = map[string]string{
+	ServiceIssuerKey: prefixIssuerKey, ServiceVerifyingKey: prefixVerifyingKey, ServiceStatusRoot: prefixStatusRoot,
+}
+
 // MaxAnchorSeq bounds anchor sequence numbers (they fit in a signed 64-bit
 // integer and a JavaScript number stays exact below 2^53 if anyone parses
 // them there).
@@ -85,12 +90,9 @@ func ReadAnchors(doc *did.Document) (Anchors, error) {
 	if doc == nil {
 		return Anchors{}, fmt.Errorf("read zk anchors: %w: no document", ErrNoAnchor)
 	}
-	kinds := map[string]string{
-		ServiceIssuerKey: prefixIssuerKey, ServiceVerifyingKey: prefixVerifyingKey, ServiceStatusRoot: prefixStatusRoot,
-	}
 	best := map[string]anchorEntry{}
 	for _, svc := range doc.Service {
-		for kind, prefix := range kinds {
+		for kind, prefix := range valuePrefix {
 			if !svc.Type.Contains(kind) {
 				continue
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/chainid/chainid/credentials/zkcred"
 	"github.com/chainid/chainid/did"
 	"github.com/chainid/chainid/internal/store"
+	"github.com/chainid/chainid/resolver"
 	"github.com/chainid/chainid/zkp"
 )
 
@@ -159,6 +160,7 @@ type memWriter struct {
 	sets       int
 	failRevoke bool
 	failSet    bool
+	failRead   bool
 }
 
 func (w *memWriter) SetAttribute(_ context.Context, _, name string, value []byte, _ time.Duration) error {
@@ -186,31 +188,73 @@ func (w *memWriter) doc() *did.Document {
 	return docWith(pairs...)
 }
 
-func TestAnchorer(t *testing.T) {
-	ctx := context.Background()
+// Resolve renders the attributes as the chain's document (the Anchorer's
+// resolver).
+func (w *memWriter) Resolve(context.Context, string, resolver.Options) (*resolver.Result, error) {
+	if w.failRead {
+		return nil, errors.New("chain unavailable")
+	}
+	return &resolver.Result{Document: w.doc()}, nil
+}
+
+// anchorerFixture is an Anchorer over a memWriter and a real store holding
+// a ZK record for testIssuer.
+type anchorerFixture struct {
+	st *store.Store
+	w  *memWriter
+	a  *zkcred.Anchorer
+	k1 zkp.IssuerPublicKey
+}
+
+func newAnchorerFixture(t *testing.T) *anchorerFixture {
+	t.Helper()
+	ctx := t.Context()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chainid.db"), store.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	if err := st.PutZKIssuer(ctx, store.ZKIssuerRecord{Issuer: testIssuer, KeyID: "k"}); err != nil {
 		t.Fatal(err)
 	}
-	w := &memWriter{}
-	a, err := zkcred.NewAnchorer(w, st, zkcred.AnchorerConfig{})
+	f := &anchorerFixture{st: st, w: &memWriter{}}
+	if f.a, err = zkcred.NewAnchorer(f.w, f.w, st, zkcred.AnchorerConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	f.k1, _ = testKeys(t)
+	return f
+}
+
+func rootOf(v int64) func(context.Context) (fr.Element, error) {
+	return func(context.Context) (fr.Element, error) { return zkp.EncodeInteger(v), nil }
+}
+
+// start anchors the issuer key and root 1.
+func (f *anchorerFixture) start(t *testing.T) {
+	t.Helper()
+	if err := f.a.AnchorIssuerKey(t.Context(), testIssuer, f.k1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.a.AnchorStatus(t.Context(), testIssuer, rootOf(1)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// anchoredRoot reads the root the fixture's chain anchors now.
+func (f *anchorerFixture) anchoredRoot(t *testing.T) zkcred.Anchors {
+	t.Helper()
+	got, err := zkcred.ReadAnchors(f.w.doc())
 	if err != nil {
 		t.Fatal(err)
 	}
-	k1, _ := testKeys(t)
-	rootOf := func(v int64) func(context.Context) (fr.Element, error) {
-		return func(context.Context) (fr.Element, error) { return zkp.EncodeInteger(v), nil }
-	}
-	if err := a.AnchorIssuerKey(ctx, testIssuer, k1); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(1)); err != nil {
-		t.Fatal(err)
-	}
+	return got
+}
+
+func TestAnchorer(t *testing.T) {
+	ctx := t.Context()
+	f := newAnchorerFixture(t)
+	st, w, a, k1 := f.st, f.w, f.a, f.k1
+	f.start(t)
 	if err := a.AnchorVerifyingKey(ctx, testIssuer, [32]byte{9}); err != nil {
 		t.Fatal(err)
 	}
@@ -232,10 +276,7 @@ func TestAnchorer(t *testing.T) {
 	if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(2)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := zkcred.ReadAnchors(w.doc())
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := f.anchoredRoot(t)
 	want := zkp.EncodeInteger(2)
 	if !got.StatusRoot.Equal(&want) || got.StatusRootSeq != 2 || len(w.attrs) != 2 {
 		t.Fatalf("anchors %+v, attributes %v", got, w.attrs)
@@ -249,10 +290,7 @@ func TestAnchorer(t *testing.T) {
 	if len(w.attrs) != 3 {
 		t.Fatalf("attributes %v, want the old and the new root", w.attrs)
 	}
-	got, err = zkcred.ReadAnchors(w.doc())
-	if err != nil {
-		t.Fatal(err)
-	}
+	got = f.anchoredRoot(t)
 	want = zkp.EncodeInteger(3)
 	if !got.StatusRoot.Equal(&want) || got.StatusRootSeq != 3 {
 		t.Fatalf("anchors %+v", got)
@@ -283,38 +321,15 @@ func TestAnchorer(t *testing.T) {
 // number stays used, and the next anchoring publishes under a higher one
 // and revokes the old value.
 func TestAnchorerSetFails(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "chainid.db"), store.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.PutZKIssuer(ctx, store.ZKIssuerRecord{Issuer: testIssuer, KeyID: "k"}); err != nil {
-		t.Fatal(err)
-	}
-	w := &memWriter{}
-	a, err := zkcred.NewAnchorer(w, st, zkcred.AnchorerConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	k1, _ := testKeys(t)
-	rootOf := func(v int64) func(context.Context) (fr.Element, error) {
-		return func(context.Context) (fr.Element, error) { return zkp.EncodeInteger(v), nil }
-	}
-	if err := a.AnchorIssuerKey(ctx, testIssuer, k1); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(1)); err != nil {
-		t.Fatal(err)
-	}
+	ctx := t.Context()
+	f := newAnchorerFixture(t)
+	st, w, a := f.st, f.w, f.a
+	f.start(t)
 	w.failSet = true
 	if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(2)); err == nil {
 		t.Fatal("a failed chain write was reported as anchored")
 	}
-	got, err := zkcred.ReadAnchors(w.doc())
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := f.anchoredRoot(t)
 	if want := zkp.EncodeInteger(1); !got.StatusRoot.Equal(&want) || got.StatusRootSeq != 1 {
 		t.Fatalf("anchors after a failed write %+v", got)
 	}
@@ -329,10 +344,109 @@ func TestAnchorerSetFails(t *testing.T) {
 	if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(2)); err != nil {
 		t.Fatal(err)
 	}
-	if got, err = zkcred.ReadAnchors(w.doc()); err != nil {
-		t.Fatal(err)
-	}
+	got = f.anchoredRoot(t)
 	if want := zkp.EncodeInteger(2); !got.StatusRoot.Equal(&want) || got.StatusRootSeq != 3 || len(w.attrs) != 2 {
 		t.Fatalf("anchors after the retry %+v, attributes %v", got, w.attrs)
+	}
+}
+
+// TestAnchorerStoreBehindChain: when the issuer's store is reset or
+// restored from a backup, its sequence numbers are below what the chain
+// holds. The Anchorer reads the chain before allocating one, so the new
+// root is published above the highest on chain and wins, and the older
+// values the store forgot are revoked.
+func TestAnchorerStoreBehindChain(t *testing.T) {
+	for name, rewind := range map[string]func(t *testing.T, f *anchorerFixture) *zkcred.Anchorer{
+		"store reset": func(t *testing.T, f *anchorerFixture) *zkcred.Anchorer {
+			st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "fresh.db"), store.Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			if err := st.PutZKIssuer(t.Context(), store.ZKIssuerRecord{Issuer: testIssuer, KeyID: "k"}); err != nil {
+				t.Fatal(err)
+			}
+			f.st = st
+			a, err := zkcred.NewAnchorer(f.w, f.w, st, zkcred.AnchorerConfig{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		},
+		"backup restored": func(t *testing.T, f *anchorerFixture) *zkcred.Anchorer {
+			if _, err := f.st.UpdateZKIssuer(t.Context(), testIssuer, func(r store.ZKIssuerRecord) (store.ZKIssuerRecord, error) {
+				r.Anchors[zkcred.AttrStatusRoot] = store.ZKAnchorState{Seq: 1, Current: zkcred.StatusRootValue(1, zkp.EncodeInteger(1))}
+				return r, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return f.a
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			f := newAnchorerFixture(t)
+			if err := f.a.AnchorIssuerKey(ctx, testIssuer, f.k1); err != nil {
+				t.Fatal(err)
+			}
+			for v := range int64(3) {
+				if _, err := f.a.AnchorStatus(ctx, testIssuer, rootOf(v+1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f.w.failRevoke = true // leave an old root behind that the store will forget
+			if _, err := f.a.AnchorStatus(ctx, testIssuer, rootOf(4)); err != nil {
+				t.Fatal(err)
+			}
+			f.w.failRevoke = false
+			a := rewind(t, f)
+			// The rewound store's list root (1) differs from the chain's (4):
+			// it is anchored anew, above the chain's sequence number.
+			if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(1)); err != nil {
+				t.Fatal(err)
+			}
+			got := f.anchoredRoot(t)
+			if want := zkp.EncodeInteger(1); !got.StatusRoot.Equal(&want) || got.StatusRootSeq != 5 {
+				t.Fatalf("anchored root %s at sequence %d, want 1 at 5", got.StatusRoot.String(), got.StatusRootSeq)
+			}
+			// A revocation after the rewind: its root wins too.
+			if _, err := a.AnchorStatus(ctx, testIssuer, rootOf(9)); err != nil {
+				t.Fatal(err)
+			}
+			got = f.anchoredRoot(t)
+			if want := zkp.EncodeInteger(9); !got.StatusRoot.Equal(&want) || got.StatusRootSeq != 6 {
+				t.Fatalf("anchored root %s at sequence %d, want 9 at 6", got.StatusRoot.String(), got.StatusRootSeq)
+			}
+			roots := 0
+			for _, at := range f.w.attrs {
+				if at[0] == zkcred.AttrStatusRoot {
+					roots++
+				}
+			}
+			if roots != 1 {
+				t.Fatalf("%d root attributes on chain, want the current one only: %v", roots, f.w.attrs)
+			}
+			// The issuer key on chain is current: re-anchoring it sends nothing.
+			sets := f.w.sets
+			if err := a.AnchorIssuerKey(ctx, testIssuer, f.k1); err != nil {
+				t.Fatal(err)
+			}
+			if f.w.sets != sets {
+				t.Fatal("an issuer key already current on chain was anchored again")
+			}
+		})
+	}
+}
+
+// TestAnchorerChainUnreadable: without the chain's current values the
+// Anchorer cannot allocate a safe sequence number, so it sends nothing.
+func TestAnchorerChainUnreadable(t *testing.T) {
+	f := newAnchorerFixture(t)
+	f.w.failRead = true
+	if _, err := f.a.AnchorStatus(t.Context(), testIssuer, rootOf(1)); err == nil || f.w.sets != 0 {
+		t.Fatalf("err = %v after %d writes, want an error and none", err, f.w.sets)
+	}
+	if _, err := zkcred.NewAnchorer(f.w, nil, f.st, zkcred.AnchorerConfig{}); err == nil {
+		t.Fatal("an Anchorer without a resolver was built")
 	}
 }

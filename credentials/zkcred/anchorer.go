@@ -2,16 +2,20 @@ package zkcred
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/chainid/chainid/internal/store"
+	"github.com/chainid/chainid/resolver"
 	"github.com/chainid/chainid/zkp"
 )
 
@@ -21,6 +25,13 @@ import (
 type AttributeWriter interface {
 	SetAttribute(ctx context.Context, issuerDID, name string, value []byte, validity time.Duration) error
 	RevokeAttribute(ctx context.Context, issuerDID, name string, value []byte) error
+}
+
+// DocumentResolver resolves a DID to its document; *resolver.Resolver
+// satisfies it. The Anchorer asks with NoCache set: it must see what is on
+// chain now.
+type DocumentResolver interface {
+	Resolve(ctx context.Context, did string, opts resolver.Options) (*resolver.Result, error)
 }
 
 // AnchorStore keeps each issuer's anchoring state; *store.Store satisfies
@@ -45,23 +56,29 @@ type AnchorerConfig struct {
 	Logger *slog.Logger
 }
 
-// Anchorer publishes an issuer's ZK anchors. For each value it allocates
-// the next sequence number (stored before the transaction is sent, so a
-// number is never reused even across crashes), adds the new attribute, and
-// then revokes the values it supersedes. Anchoring a value equal to the
-// current one does nothing. Anchorings of one issuer are serialized. It is
-// safe for concurrent use.
+// Anchorer publishes an issuer's ZK anchors. For each value it first reads
+// the issuer's document from the chain (uncached); if the value that
+// ReadAnchors would take from it already is the one to anchor, it does
+// nothing. Otherwise it allocates the sequence number one above both the
+// stored one and the highest on chain (stored before the transaction is
+// sent, so a number is never reused even across crashes, and a store reset
+// or restored from a backup can never publish below what verifiers already
+// see), adds the new attribute, and then revokes the values it supersedes,
+// including older ones found on chain that the store does not know.
+// Anchorings of one issuer are serialized. It is safe for concurrent use.
 type Anchorer struct {
 	w     AttributeWriter
+	res   DocumentResolver
 	st    AnchorStore
 	cfg   AnchorerConfig
 	locks sync.Map // issuer DID → *sync.Mutex
 }
 
-// NewAnchorer returns an Anchorer writing through w with state in st.
-func NewAnchorer(w AttributeWriter, st AnchorStore, cfg AnchorerConfig) (*Anchorer, error) {
-	if w == nil || st == nil {
-		return nil, errors.New("new zk anchorer: nil writer or store")
+// NewAnchorer returns an Anchorer writing through w, reading the chain
+// through res, with state in st. All three are required.
+func NewAnchorer(w AttributeWriter, res DocumentResolver, st AnchorStore, cfg AnchorerConfig) (*Anchorer, error) {
+	if w == nil || res == nil || st == nil {
+		return nil, errors.New("new zk anchorer: nil writer, resolver or store")
 	}
 	if cfg.Validity <= 0 {
 		cfg.Validity = DefaultAnchorValidity
@@ -69,7 +86,7 @@ func NewAnchorer(w AttributeWriter, st AnchorStore, cfg AnchorerConfig) (*Anchor
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Anchorer{w: w, st: st, cfg: cfg}, nil
+	return &Anchorer{w: w, res: res, st: st, cfg: cfg}, nil
 }
 
 func (a *Anchorer) lock(issuer string) func() {
@@ -109,21 +126,32 @@ func (a *Anchorer) AnchorStatus(ctx context.Context, issuerDID string, root func
 	return r, nil
 }
 
-// anchor publishes value(seq) under name unless its payload is current,
-// then revokes superseded values. It returns whether it sent a new value.
+// anchor publishes value(seq) under name unless the chain's current value
+// has its payload, then revokes superseded values. It returns whether it
+// sent a new value.
 func (a *Anchorer) anchor(ctx context.Context, issuer, name string, value func(seq uint64) string) (bool, error) {
-	rec, err := a.st.ZKIssuer(ctx, issuer)
+	chain, err := a.readChain(ctx, issuer, name)
 	if err != nil {
 		return false, fmt.Errorf("anchor %s of %s: %w", name, issuer, err)
 	}
-	state := rec.Anchors[name]
-	if state.Current != "" && AnchorPayload(state.Current) == AnchorPayload(value(1)) {
+	if cur, ok := chain.current(); ok && AnchorPayload(cur) == AnchorPayload(value(1)) {
+		if _, err := a.st.UpdateZKIssuer(ctx, issuer, func(r store.ZKIssuerRecord) (store.ZKIssuerRecord, error) {
+			st := r.Anchors[name]
+			st.Seq = max(st.Seq, chain.top)
+			st.Stale = addStale(st.Stale, cur, st.Current, chain.values)
+			st.Current = cur
+			r.Anchors = withState(r.Anchors, name, st)
+			return r, nil
+		}); err != nil {
+			return false, fmt.Errorf("anchor %s of %s: %w", name, issuer, err)
+		}
 		a.revokeStale(ctx, issuer, name)
 		return false, nil
 	}
 	var seq uint64
 	if _, err := a.st.UpdateZKIssuer(ctx, issuer, func(r store.ZKIssuerRecord) (store.ZKIssuerRecord, error) {
 		st := r.Anchors[name]
+		st.Seq = max(st.Seq, chain.top)
 		if st.Seq >= MaxAnchorSeq {
 			return r, fmt.Errorf("sequence numbers of %s are exhausted", name)
 		}
@@ -140,9 +168,7 @@ func (a *Anchorer) anchor(ctx context.Context, issuer, name string, value func(s
 	}
 	if _, err := a.st.UpdateZKIssuer(ctx, issuer, func(r store.ZKIssuerRecord) (store.ZKIssuerRecord, error) {
 		st := r.Anchors[name]
-		if st.Current != "" {
-			st.Stale = append(st.Stale, st.Current)
-		}
+		st.Stale = addStale(st.Stale, v, st.Current, chain.values)
 		st.Current = v
 		r.Anchors = withState(r.Anchors, name, st)
 		return r, nil
@@ -151,6 +177,73 @@ func (a *Anchorer) anchor(ctx context.Context, issuer, name string, value func(s
 	}
 	a.revokeStale(ctx, issuer, name)
 	return true, nil
+}
+
+// chainAnchors are the values of one anchor kind in an issuer's document
+// on chain.
+type chainAnchors struct {
+	// values are the endpoints of the kind's services that carry the
+	// kind's value prefix, well-formed or not, in document order.
+	values []string
+	// top is the highest valid sequence number among them (0: none), and
+	// atTop the distinct values carrying it.
+	top   uint64
+	atTop []string
+}
+
+// current returns the value ReadAnchors takes for the kind: the only one
+// with the highest sequence number.
+func (c chainAnchors) current() (string, bool) {
+	if len(c.atTop) != 1 {
+		return "", false
+	}
+	return c.atTop[0], true
+}
+
+// readChain resolves issuer, bypassing any cache, and collects the values
+// of the anchor attribute name.
+func (a *Anchorer) readChain(ctx context.Context, issuer, name string) (chainAnchors, error) {
+	r, err := a.res.Resolve(ctx, issuer, resolver.Options{NoCache: true})
+	if err != nil {
+		return chainAnchors{}, fmt.Errorf("read the anchored values: %w", err)
+	}
+	if r == nil || r.Document == nil || r.DocumentMetadata.Deactivated {
+		return chainAnchors{}, errors.New("read the anchored values: no active DID document")
+	}
+	kind, _ := strings.CutPrefix(name, "did/svc/")
+	prefix := valuePrefix[kind]
+	var c chainAnchors
+	for _, svc := range r.Document.Service {
+		var v string
+		if !svc.Type.Contains(kind) || json.Unmarshal(svc.ServiceEndpoint, &v) != nil || !strings.HasPrefix(v, prefix) {
+			continue
+		}
+		c.values = append(c.values, v)
+		m := anchorValue.FindStringSubmatch(v[len(prefix):])
+		if m == nil {
+			continue
+		}
+		seq, err := strconv.ParseUint(m[1], 10, 64)
+		switch {
+		case err != nil || seq > MaxAnchorSeq:
+		case seq > c.top:
+			c.top, c.atTop = seq, []string{v}
+		case seq == c.top && !slices.Contains(c.atTop, v):
+			c.atTop = append(c.atTop, v)
+		}
+	}
+	return c, nil
+}
+
+// addStale adds the previous current value and the values found on chain,
+// except cur, to stale.
+func addStale(stale []string, cur, prev string, onChain []string) []string {
+	for _, v := range append([]string{prev}, onChain...) {
+		if v != "" && v != cur && !slices.Contains(stale, v) {
+			stale = append(stale, v)
+		}
+	}
+	return stale
 }
 
 // revokeStale revokes the superseded values of name; failures stay

@@ -105,9 +105,16 @@
 // later revocation by the issuer, or (for the default issuer) the next
 // server start anchors the current root. A failed write still uses up its
 // sequence number, so a write that failed on our side but was mined can
-// never be overtaken by an older value. Suspension is not part of the ZK statement: a ZK
-// credential is issued without a suspension entry, and the issuer refuses
-// the "zk" format for requests that ask for one.
+// never be overtaken by an older value. Before allocating a number the
+// Anchorer reads the issuer's document from the chain (resolver, cache
+// bypassed) and continues above the highest number there, so a store that
+// was reset or restored from a backup cannot publish a root that
+// ReadAnchors would rank below an older one; a value already current on
+// chain is not sent again, and older values found there are revoked.
+//
+// Suspension is not part of the ZK statement: a ZK credential is issued
+// without a suspension entry, and the issuer refuses the "zk" format for
+// requests that ask for one.
 //
 // # Security considerations
 //

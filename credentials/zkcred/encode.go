@@ -1,14 +1,10 @@
 package zkcred
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
-	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -22,10 +18,7 @@ import (
 // package.
 const maxDepth = 32
 
-var (
-	plainInteger = regexp.MustCompile(`^-?(0|[1-9][0-9]{0,19})$`)
-	canonicalDec = regexp.MustCompile(`^[1-9][0-9]{0,77}$`)
-)
+var canonicalDec = regexp.MustCompile(`^[1-9][0-9]{0,77}$`)
 
 // Layout returns the attribute specs of a schema's x-chainid-zk list, in
 // encoding order. A schema without the extension fails with ErrEncoding.
@@ -91,79 +84,14 @@ func EncodeValue(spec zkp.AttributeSpec, value json.RawMessage) (Attribute, erro
 	return a, nil
 }
 
-// decodeAttribute decodes a JSON value strictly by type and encodes it.
+// decodeAttribute decodes a JSON value strictly by type and encodes it
+// (zkp.AttributeSpec.EncodeJSON).
 func decodeAttribute(spec zkp.AttributeSpec, raw json.RawMessage) (Attribute, error) {
-	raw = bytes.TrimSpace(raw)
-	var v any
-	switch spec.Type {
-	case zkp.TypeInteger:
-		if !plainInteger.Match(raw) {
-			return Attribute{}, fmt.Errorf("attribute %q: want an integer in plain syntax, got %.40s", spec.Name, raw)
-		}
-		if string(raw) == "-0" {
-			return Attribute{}, fmt.Errorf("attribute %q: -0 is not a canonical integer (write 0)", spec.Name)
-		}
-		n, err := strconv.ParseInt(string(raw), 10, 64)
-		if err != nil {
-			return Attribute{}, fmt.Errorf("attribute %q: %w: %s is not a signed 64-bit integer", spec.Name, zkp.ErrOutOfRange, raw)
-		}
-		v = n
-	case zkp.TypeBoolean:
-		switch string(raw) {
-		case "true":
-			v = true
-		case "false":
-			v = false
-		default:
-			return Attribute{}, fmt.Errorf("attribute %q: want true or false, got %.40s", spec.Name, raw)
-		}
-	case zkp.TypeDate, zkp.TypeDateTime, zkp.TypeEnum, zkp.TypeString:
-		if len(raw) == 0 || raw[0] != '"' {
-			return Attribute{}, fmt.Errorf("attribute %q: want a string, got %.40s", spec.Name, raw)
-		}
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return Attribute{}, fmt.Errorf("attribute %q: %w", spec.Name, err)
-		}
-		// encoding/json turns a lone surrogate escape into U+FFFD, so
-		// "\ud800" and "\ufffd" would sign the same value.
-		if replacementRunes(s) != replacementRunes(string(raw))+escapedReplacements(raw) {
-			return Attribute{}, fmt.Errorf("attribute %q: string with a lone UTF-16 surrogate escape", spec.Name)
-		}
-		if spec.Type == zkp.TypeDateTime {
-			// The encoding keeps whole seconds: refuse a fraction rather
-			// than truncate it.
-			if t, err := time.Parse(time.RFC3339, s); err == nil && t.Nanosecond() != 0 {
-				return Attribute{}, fmt.Errorf("attribute %q: %w: date-time %q has a fraction of a second", spec.Name, zkp.ErrOutOfRange, s)
-			}
-		}
-		v = s
-	default:
-		return Attribute{}, fmt.Errorf("attribute %q: unknown type %d", spec.Name, spec.Type)
-	}
-	e, err := spec.Encode(v)
+	v, e, err := spec.EncodeJSON(raw)
 	if err != nil {
 		return Attribute{}, err
 	}
 	return Attribute{Spec: zkp.AttributeSpec{Name: spec.Name, Type: spec.Type, Enum: slices.Clone(spec.Enum)}, Value: v, Encoded: e}, nil
-}
-
-// replacementRunes counts U+FFFD in s.
-func replacementRunes(s string) int { return strings.Count(s, "\uFFFD") }
-
-// escapedReplacements counts the escapes \ufffd (any case) in a JSON string.
-func escapedReplacements(raw []byte) int {
-	n := 0
-	for i := 0; i+6 <= len(raw); i++ {
-		if raw[i] != '\\' {
-			continue
-		}
-		if raw[i+1] == 'u' && strings.EqualFold(string(raw[i+2:i+6]), "fffd") {
-			n++
-		}
-		i++ // skip the escaped character, so "\\\\" then "ufffd" is not counted
-	}
-	return n
 }
 
 // ParseHolderCommitment parses a holder commitment: canonical decimal

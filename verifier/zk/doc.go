@@ -10,7 +10,7 @@
 // operand values, audience, scope, optional register flag and account),
 // validates it strictly, resolves the names against the schema's
 // x-chainid-zk attribute list, encodes the operands with the attribute types
-// (zkp.AttributeSpec.Encode), snapshots each issuer's anchors (ZK key and
+// (zkp.AttributeSpec.EncodeJSON), snapshots each issuer's anchors (ZK key and
 // status root; the verifying-key digest must be this service's), and adds a
 // random single-use nonce, the verifier's time (whole seconds) and an
 // expiry. The resulting Request document carries everything a holder needs
@@ -26,6 +26,7 @@
 //	syntax         the proof and public inputs parse canonically (else ErrMalformed)
 //	request        schema, disclosure, predicates, time, scope and audience are the request's
 //	time           the verifier's clock lies in [now − leeway, expires + leeway]
+//	               and is at most MaxTTL + leeway after now
 //	nonce          the proof's nonce is the request's, and the request is unused and unexpired
 //	issuer_key     the issuer is one the request accepts, and its ZK key anchored on chain is the proof's
 //	verifying_key  the issuer anchors the digest of the verifying key this service checks with
@@ -64,6 +65,19 @@
 //     its cache bypassed), never from the holder or the request snapshot. A revocation anchored after a
 //     request was made makes its proofs fail status_root: the holder must
 //     prove against the current root, under a new request.
+//   - Expiry is proved at the request's time, not at verification: the
+//     circuit shows expiresAt > now for the request's now, fixed when the
+//     request was made so that a holder can prove offline. A credential
+//     that expires while a request is open is therefore still accepted
+//     until the request closes. The bound is exact: a proof is accepted
+//     only while the verifier's clock is at most Leeway past
+//     min(expires, now + MaxTTL), so a credential is accepted at most MaxTTL + Leeway (10
+//     minutes + 5 s with the defaults; at most 10 minutes + MaxLeeway)
+//     after it expired, and at most the request's own lifetime + Leeway
+//     (DefaultTTL 5 minutes + 5 s) for a request with the default
+//     lifetime. Requests cannot ask for more than MaxTTL (ttlSeconds ≤ 600);
+//     an OpenID4VP request with a longer expiry gets a proof request that
+//     closes after MaxTTL.
 //   - Replays are caught by the single-use nonce and the nullifier, never by
 //     proof bytes (Groth16 proofs can be re-randomized).
 //   - The request document is public (anyone with the id can read it); the

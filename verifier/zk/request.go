@@ -30,9 +30,12 @@ const (
 	MaxNameLength   = 128
 	MaxAccount      = 256
 	// MinTTL and MaxTTL bound Spec.TTLSeconds; DefaultTTL is used when it
-	// is zero.
+	// is zero. The proof shows the credential unexpired at the request's
+	// Now, not when it is verified, so MaxTTL (plus the service's leeway)
+	// is also how long after its expiry a credential can still be
+	// accepted: keep it short.
 	MinTTL     = 10 * time.Second
-	MaxTTL     = time.Hour
+	MaxTTL     = 10 * time.Minute
 	DefaultTTL = 5 * time.Minute
 	// maxRequestBytes bounds a request document given to ParseRequest.
 	maxRequestBytes = 64 << 10
@@ -40,7 +43,7 @@ const (
 
 // Spec is what a verifier asks for: the body of POST /v1/zk/requests.
 // Attribute names refer to the schema's x-chainid-zk list; predicate values
-// are JSON values of the attribute's type (see zkp.AttributeSpec.Encode).
+// are JSON values of the attribute's type (see zkp.AttributeSpec.EncodeJSON).
 type Spec struct {
 	// Issuers are the accepted issuer DIDs (1 to MaxIssuers, distinct).
 	// Each must have anchored its ZK key, the verifying key's digest and
@@ -66,8 +69,9 @@ type Spec struct {
 	// same nullifier for another account is refused. Never shown to the
 	// holder.
 	Account string `json:"account,omitempty" validate:"max=256,nocontrol"`
-	// TTLSeconds is the request's lifetime; zero means DefaultTTL.
-	TTLSeconds int `json:"ttlSeconds,omitempty" validate:"omitempty,min=10,max=3600"`
+	// TTLSeconds is the request's lifetime, MinTTL to MaxTTL (10 to 600
+	// seconds); zero means DefaultTTL.
+	TTLSeconds int `json:"ttlSeconds,omitempty" validate:"omitempty,min=10,max=600"`
 	// Nonce, when an in-process caller (an OpenID4VP verifier with its own
 	// nonce) sets it, replaces the random nonce; it is never read from
 	// JSON. 16 to 256 printable ASCII characters.
@@ -382,6 +386,9 @@ func (r *Request) validate() error {
 	}
 	if r.Now.IsZero() || !r.Expires.After(r.Now) || r.Now.Nanosecond() != 0 {
 		return errors.New("now must be a whole second before expires")
+	}
+	if r.Expires.Sub(r.Now) > MaxTTL {
+		return fmt.Errorf("expires is more than %s after now", MaxTTL)
 	}
 	if _, err := hex.DecodeString(r.VerifyingKeyDigest); err != nil || len(r.VerifyingKeyDigest) != 64 {
 		return errors.New("malformed verifyingKeyDigest")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 
@@ -76,7 +77,9 @@ func TestCreateRequest(t *testing.T) {
 		{"in scalar", func(s *Spec) { s.Predicates = pred("age", "in", "1") }, true, false},
 		{"trailing data", func(s *Spec) { s.Predicates = pred("age", ">", "1 2") }, true, false},
 		{"ttl too short", func(s *Spec) { s.TTLSeconds = 5 }, false, true},
-		{"ttl too long", func(s *Spec) { s.TTLSeconds = 3601 }, false, true},
+		{"ttl at most MaxTTL", func(s *Spec) { s.TTLSeconds = int(MaxTTL / time.Second) }, false, false},
+		{"ttl too long", func(s *Spec) { s.TTLSeconds = int(MaxTTL/time.Second) + 1 }, false, true},
+		{"ttl of an hour", func(s *Spec) { s.TTLSeconds = 3600 }, false, true},
 		{"short caller nonce", func(s *Spec) { s.Nonce = "short" }, true, false},
 	}
 	for _, tt := range tests {
@@ -187,6 +190,7 @@ func TestParseRequestRefuses(t *testing.T) {
 		"bad root":           mutate(func(r *Request) { r.Issuers[0].StatusRoot = fieldModulus }),
 		"no nonce":           mutate(func(r *Request) { r.Nonce = "" }),
 		"expires before now": mutate(func(r *Request) { r.Expires = r.Now }),
+		"open beyond MaxTTL": mutate(func(r *Request) { r.Expires = r.Now.Add(MaxTTL + time.Second) }),
 		"enum values on int": mutate(func(r *Request) { r.Attributes[0].Values = []string{"a"} }),
 		"unknown op":         mutate(func(r *Request) { r.Predicates[0].Op = "none" }),
 	}

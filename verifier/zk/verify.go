@@ -239,12 +239,18 @@ func (s *Service) verify(ctx context.Context, sub *Submission, proof *zkp.Proof,
 		res.add(CheckRequest, true, "schema, disclosure, predicates, time, scope and audience are the request's")
 	}
 
-	// time: the verifier's clock is inside the request's window.
+	// time: the verifier's clock is inside the request's window, which is
+	// never longer than MaxTTL: the proof shows the credential unexpired at
+	// req.Now only, so this bounds how long after its expiry a credential
+	// is accepted (MaxTTL + leeway), also for requests stored before the
+	// bound was lowered.
 	switch {
 	case now.Before(req.Now.Add(-s.cfg.Leeway)):
 		res.add(CheckTime, false, "the request's time is in the future of this verifier's clock")
 	case now.After(req.Expires.Add(s.cfg.Leeway)):
 		res.add(CheckTime, false, "the request expired at "+req.Expires.Format(time.RFC3339))
+	case now.After(req.Now.Add(MaxTTL + s.cfg.Leeway)):
+		res.add(CheckTime, false, "the request was made more than "+MaxTTL.String()+" ago: the credential may have expired since")
 	default:
 		res.add(CheckTime, true, "the proof arrived within the request's lifetime")
 	}

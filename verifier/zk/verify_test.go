@@ -191,6 +191,34 @@ func TestVerifyRefusals(t *testing.T) {
 		}
 		failed(t, res, CheckTime, CheckNonce)
 	})
+	t.Run("request older than MaxTTL", func(t *testing.T) {
+		// The proof shows the credential unexpired at the request's now, so
+		// a request stays open at most MaxTTL (+ leeway), even one stored
+		// with a longer lifetime (as made before the bound).
+		sub := fresh(t)
+		long := *req
+		long.ID = "request-with-a-lifetime-of-an-hour"
+		long.Expires = req.Now.Add(time.Hour)
+		raw, err := json.Marshal(storedRequest{Request: &long})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.store.Put(ctx, long.ID, raw, long.Expires.Add(DefaultLeeway)); err != nil {
+			t.Fatal(err)
+		}
+		sub.Request = long.ID
+		start := f.clock()
+		defer f.setNow(start)
+		f.setNow(start.Add(MaxTTL + DefaultLeeway + time.Second))
+		res, err := f.svc.Verify(ctx, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed(t, res, CheckTime)
+		if c := checkMap(res)[CheckNonce]; !c.Passed {
+			t.Fatalf("nonce %+v: only the time bound should refuse", c)
+		}
+	})
 	t.Run("unknown request", func(t *testing.T) {
 		sub := fresh(t)
 		sub.Request = "nope"

@@ -35,7 +35,7 @@ func Example() {
 	if err := os.WriteFile(filepath.Join(dir, "Verifier.sol"), src, 0o644); err != nil {
 		log.Fatal(err)
 	}
-	if out, err := exec.Command("node", "zkp/onchain/solc/compile.mjs", filepath.Join(dir, "Verifier.sol"), dir).CombinedOutput(); err != nil {
+	if out, err := exec.Command("node", "did/ethr/registry/solc/compile.mjs", "--allow-warnings", filepath.Join(dir, "Verifier.sol"), dir).CombinedOutput(); err != nil {
 		log.Fatalf("%v: %s", err, out)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "Verifier.json"))

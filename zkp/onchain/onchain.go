@@ -15,9 +15,11 @@
 // returns nothing when the proof is valid and reverts otherwise
 // (ProofInvalid(), or PublicInputNotInField() for an input ≥ r). proof is
 // zkp.Proof.MarshalSolidity as eight words, input is
-// zkp.PublicInputs.Values. Compiling needs solc: solc/compile.mjs runs the
-// pinned solc-js 0.8.37 (npm ci in solc/) with evmVersion cancun and the
-// optimizer on, and ParseArtifact reads its output.
+// zkp.PublicInputs.Values. Compiling needs solc: the repository's one
+// pinned solc-js 0.8.37 (npm ci in did/ethr/registry/solc), run as
+// `node did/ethr/registry/solc/compile.mjs --allow-warnings Verifier.sol OUTDIR`
+// with evmVersion cancun and the optimizer on, and ParseArtifact reads its
+// Verifier.json.
 //
 // The contract depends on the verifying key, which comes from a setup or a
 // ceremony, so no compiled contract is committed: a deployment exports and
@@ -40,7 +42,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -54,6 +55,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/params"
 
+	"github.com/chainid/chainid/internal/solc"
 	"github.com/chainid/chainid/zkp"
 )
 
@@ -70,37 +72,18 @@ func Solidity(vk *zkp.VerifyingKey) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// Artifact is the output of solc/compile.mjs.
-type Artifact struct {
-	ContractName string `json:"contractName"`
-	SourceName   string `json:"sourceName"`
-	Compiler     struct {
-		Name    string `json:"name"`
-		Version string `json:"version"`
-	} `json:"compiler"`
-	Settings struct {
-		EVMVersion string `json:"evmVersion"`
-		Optimizer  struct {
-			Enabled bool `json:"enabled"`
-			Runs    int  `json:"runs"`
-		} `json:"optimizer"`
-	} `json:"settings"`
-	ABI              json.RawMessage `json:"abi"`
-	Bytecode         hexutil.Bytes   `json:"bytecode"`
-	DeployedBytecode hexutil.Bytes   `json:"deployedBytecode"`
-}
+// Artifact is a compiled contract as the repository's compile.mjs writes
+// it.
+type Artifact = solc.Artifact
 
 // ParseArtifact decodes compile.mjs output and checks it is a Verifier
 // with creation code.
 func ParseArtifact(b []byte) (*Artifact, error) {
-	var a Artifact
-	if err := json.Unmarshal(b, &a); err != nil {
+	a, err := solc.Parse(b, "Verifier")
+	if err != nil {
 		return nil, fmt.Errorf("parse verifier artifact: %w", err)
 	}
-	if a.ContractName != "Verifier" || len(a.Bytecode) == 0 || len(a.DeployedBytecode) == 0 {
-		return nil, errors.New("parse verifier artifact: not a compiled Verifier contract")
-	}
-	return &a, nil
+	return a, nil
 }
 
 // Caller runs eth_call and eth_getCode (ethclient.Client satisfies it).

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,32 +17,14 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/chainid/chainid/did/ethr/devchain"
+	"github.com/chainid/chainid/internal/solc/solctest"
 	"github.com/chainid/chainid/zkp"
 )
 
-// interopRequired reports whether missing node tooling must fail a test
-// instead of skipping it (CI sets CHAINID_INTEROP=1).
-func interopRequired() bool { return os.Getenv("CHAINID_INTEROP") == "1" }
-
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if interopRequired() {
-		t.Fatalf(format+" (CHAINID_INTEROP=1)", args...)
-	}
-	t.Skipf(format, args...)
-}
-
 // compileVerifier exports the verifier for vk and compiles it with the
-// pinned solc-js (solc/compile.mjs).
+// repository's pinned solc-js.
 func compileVerifier(t *testing.T, vk *zkp.VerifyingKey) *Artifact {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		skipOrFail(t, "node not found")
-	}
-	if _, err := os.Stat(filepath.Join("solc", "node_modules", "solc", "package.json")); err != nil {
-		skipOrFail(t, "solc-js not installed: run npm ci in zkp/onchain/solc")
-	}
 	src, err := Solidity(vk)
 	if err != nil {
 		t.Fatal(err)
@@ -52,10 +33,7 @@ func compileVerifier(t *testing.T, vk *zkp.VerifyingKey) *Artifact {
 	if err := os.WriteFile(filepath.Join(dir, "Verifier.sol"), src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(node, filepath.Join("solc", "compile.mjs"), filepath.Join(dir, "Verifier.sol"), dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("compile verifier: %v\n%s", err, out)
-	}
+	solctest.Compile(t, filepath.Join(dir, "Verifier.sol"), dir, "--allow-warnings")
 	b, err := os.ReadFile(filepath.Join(dir, "Verifier.json"))
 	if err != nil {
 		t.Fatal(err)

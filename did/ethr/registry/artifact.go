@@ -2,12 +2,12 @@ package registry
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
-	"github.com/ethereum/go-ethereum/common/hexutil"
+
+	"github.com/chainid/chainid/internal/solc"
 )
 
 // artifactJSON is the compiler output committed beside the contract source (see gen.go).
@@ -16,32 +16,15 @@ import (
 var artifactJSON []byte
 
 // Artifact is the committed compiler output for EthereumDIDRegistry.sol.
-type Artifact struct {
-	ContractName string `json:"contractName"`
-	SourceName   string `json:"sourceName"`
-	Compiler     struct {
-		Name    string `json:"name"`
-		Version string `json:"version"`
-	} `json:"compiler"`
-	Settings struct {
-		EVMVersion string `json:"evmVersion"`
-		Optimizer  struct {
-			Enabled bool `json:"enabled"`
-			Runs    int  `json:"runs"`
-		} `json:"optimizer"`
-	} `json:"settings"`
-	ABI              json.RawMessage `json:"abi"`
-	Bytecode         hexutil.Bytes   `json:"bytecode"`
-	DeployedBytecode hexutil.Bytes   `json:"deployedBytecode"`
-}
+type Artifact = solc.Artifact
 
 // LoadArtifact decodes the embedded artifact. Every call returns a fresh copy.
 func LoadArtifact() (*Artifact, error) {
-	var a Artifact
-	if err := json.Unmarshal(artifactJSON, &a); err != nil {
+	a, err := solc.Parse(artifactJSON, "EthereumDIDRegistry")
+	if err != nil {
 		return nil, fmt.Errorf("decode embedded registry artifact: %w", err)
 	}
-	return &a, nil
+	return a, nil
 }
 
 // mustArtifact decodes the embedded artifact; the artifact is generated and tested, so a failure

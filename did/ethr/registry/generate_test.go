@@ -13,19 +13,13 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/accounts/abi/abigen"
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/chainid/chainid/internal/solc/solctest"
 )
 
-// interopRequired reports whether missing peer tooling (node, npm packages) must fail a test
-// instead of skipping it.
-func interopRequired() bool { return os.Getenv("CHAINID_INTEROP") == "1" }
-
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if interopRequired() {
-		t.Fatalf(format+" (CHAINID_INTEROP=1)", args...)
-	}
-	t.Skipf(format, args...)
-}
+// skipOrFail skips a test whose peer tooling (node, npm packages) is missing, or fails it under
+// CHAINID_INTEROP=1.
+var skipOrFail = solctest.SkipOrFail
 
 // TestGeneratedUpToDate fails when the committed artifact or bindings differ from what
 // `go generate` produces from EthereumDIDRegistry.sol.
@@ -76,18 +70,8 @@ func TestGeneratedUpToDate(t *testing.T) {
 		}
 	})
 	t.Run("Compile", func(t *testing.T) {
-		node, err := exec.LookPath("node")
-		if err != nil {
-			skipOrFail(t, "node not found")
-		}
-		if _, err := os.Stat(filepath.Join("solc", "node_modules", "solc", "package.json")); err != nil {
-			skipOrFail(t, "solc-js not installed: run npm ci in did/ethr/registry/solc")
-		}
 		dir := t.TempDir()
-		cmd := exec.Command(node, filepath.Join("solc", "compile.mjs"), "EthereumDIDRegistry.sol", dir)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("compile: %v\n%s", err, out)
-		}
+		solctest.Compile(t, "EthereumDIDRegistry.sol", dir)
 		for _, name := range []string{"EthereumDIDRegistry.json", "EthereumDIDRegistry.abi", "EthereumDIDRegistry.bin"} {
 			fresh, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil {
