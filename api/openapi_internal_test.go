@@ -169,3 +169,26 @@ func TestProblemKinds(t *testing.T) {
 		t.Error("unknown code does not map to a known one")
 	}
 }
+
+// TestOpenAPIDocumentsRateLimit: every rate-limited route documents its 429
+// answer, a problem document with Retry-After.
+func TestOpenAPIDocumentsRateLimit(t *testing.T) {
+	doc := loadOpenAPI(t, openAPISource)
+	for _, pattern := range limitedRoutes() {
+		method, path, _ := strings.Cut(pattern, " ")
+		path = strings.ReplaceAll(path, "...}", "}")
+		item := doc.Paths.Value(path)
+		if item == nil || item.GetOperation(method) == nil {
+			t.Errorf("%s is not documented", pattern)
+			continue
+		}
+		r := item.GetOperation(method).Responses.Status(http.StatusTooManyRequests)
+		if r == nil || r.Value == nil {
+			t.Errorf("%s documents no 429", pattern)
+			continue
+		}
+		if r.Value.Headers["Retry-After"] == nil || r.Value.Content.Get("application/problem+json") == nil {
+			t.Errorf("%s: the 429 lacks Retry-After or a problem+json body", pattern)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +15,7 @@ import (
 	"github.com/chainid/chainid/credentials/sdjwt"
 )
 
-// after lists the checks that follow signature for a credential.
+// credentialTail lists the checks that follow signature for a credential.
 var credentialTail = []string{CheckTrustedIssuer, CheckValidity, CheckStatus, CheckSchema}
 
 // credential verifies one credential (the input, or an entry of a
@@ -289,6 +288,7 @@ func (r *run) sdjwt(ctx context.Context, tok string, presentation bool) Credenti
 	}
 	r.pass(CheckSchema, "not applicable: claims of an SD-JWT VC are selectively disclosed")
 	if presentation {
+		kbAlg := jwtHeader(tok[strings.LastIndex(tok, "~")+1:]).Alg
 		if len(claims.Cnf.JWK) > 0 {
 			r.res.Holder = "did:jwk:" + base64.RawURLEncoding.EncodeToString(claims.Cnf.JWK)
 		}
@@ -297,6 +297,8 @@ func (r *run) sdjwt(ctx context.Context, tok string, presentation bool) Credenti
 			r.fail(CheckHolderBinding, bindReason)
 		case !got.KeyBound:
 			r.fail(CheckHolderBinding, "no key binding JWT")
+		case !r.pol.acceptsAlg(kbAlg):
+			r.fail(CheckHolderBinding, fmt.Sprintf("key binding JWT algorithm %q is not accepted by the policy", kbAlg))
 		default:
 			r.pass(CheckHolderBinding, "key binding JWT by the cnf key over this presentation with the expected nonce and audience")
 		}
@@ -327,5 +329,3 @@ func (r *run) subjectBinding(holder string, c Credential) {
 		r.fail(CheckHolderBinding, fmt.Sprintf("the presentation's holder %q is not the credential's subject %q", holder, c.Subject))
 	}
 }
-
-var _ = slices.Contains[[]string]

@@ -88,6 +88,7 @@ type kit struct {
 	di     *dataintegrity.Processor
 	lists  map[string][]byte
 	v      *verifier.Verifier
+	zkSub  json.RawMessage // a real ZK submission (zkmatrix_test.go)
 }
 
 func newKit(t testing.TB) *kit {
@@ -145,8 +146,10 @@ func newKit(t testing.TB) *kit {
 	}
 	k.lists[listURL] = k.statusList(issuerDID, k.ed, issuerDID+"#ed", listURL, 7)
 	k.lists[p256List] = k.statusList(p256DID, k.p256, p256DID+"#p", p256List, 7)
+	zkv, sub := loadZK(t)
+	k.zkSub = sub
 	k.v, err = verifier.New(verifier.Config{
-		Keys: k.keys, Now: clock, ZK: fakeZK{}, Contexts: contexts(t),
+		Keys: k.keys, Now: clock, ZK: zkv, Contexts: contexts(t),
 		Fetcher: verifier.FetcherFunc(func(_ context.Context, url string) ([]byte, string, error) {
 			b, ok := k.lists[url]
 			if !ok {
@@ -337,23 +340,4 @@ func tamper(tok string) string {
 		c = 'B'
 	}
 	return tok[:i] + string(c) + tok[i+1:]
-}
-
-// fakeZK stands in for verifier/zk: it accepts {"type":"ZKProofPresentation","proof":"ok","nonce":N}.
-type fakeZK struct{}
-
-func (fakeZK) VerifyZK(_ context.Context, proof json.RawMessage, exp verifier.ZKExpect) (*verifier.ZKResult, error) {
-	var p struct {
-		Proof  string `json:"proof"`
-		Nonce  string `json:"nonce"`
-		Issuer string `json:"issuer"`
-	}
-	if err := json.Unmarshal(proof, &p); err != nil || p.Proof == "" {
-		return nil, fmt.Errorf("zk: malformed proof")
-	}
-	res := &verifier.ZKResult{Issuer: p.Issuer, Claims: json.RawMessage(`{"age_over_18":true}`), Holder: "nullifier:1"}
-	res.Checks = append(res.Checks, verifier.Check{Check: verifier.CheckSyntax, Passed: true})
-	res.Checks = append(res.Checks, verifier.Check{Check: verifier.CheckHolderBinding, Passed: p.Nonce == exp.Nonce, Reason: "nonce"})
-	res.Checks = append(res.Checks, verifier.Check{Check: verifier.CheckZKProof, Passed: p.Proof == "ok", Reason: "groth16"})
-	return res, nil
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chainid/chainid/credentials/dataintegrity"
 	"github.com/chainid/chainid/credentials/jwtvc"
@@ -153,21 +152,25 @@ func formats() []format {
 				}
 				return in
 			}},
-		{name: "zk", checks: []string{"syntax", "trusted_issuer", "holder_binding", "zk_proof"},
+		{name: "zk", checks: []string{"syntax", "issuer_key", "trusted_issuer", "holder_binding", "zk_proof"},
 			build: func(k *kit, m string) verifier.Input {
-				p := map[string]any{"type": verifier.TypeZKProof, "proof": "ok", "nonce": nonce, "issuer": issuerDID}
+				in := verifier.Input{Presentation: k.zkSub, Nonce: zkNonce, Audience: audience}
 				switch m {
 				case verifier.CheckSyntax:
-					p["proof"] = ""
-				case verifier.CheckTrustedIssuer:
-					p["issuer"] = rogueDID
+					in.Presentation = zkMutate(k.zkSub, func(m map[string]any) { m["proof"] = "" })
+				case verifier.CheckIssuerKey: // trusted, but not an issuer the request accepts
+					in.Presentation = zkMutate(k.zkSub, func(m map[string]any) { m["issuer"] = p256DID })
+				case verifier.CheckTrustedIssuer: // anchors the same key, accepted by the request, not trusted
+					in.Presentation = zkMutate(k.zkSub, func(m map[string]any) { m["issuer"] = rogueDID })
 				case verifier.CheckHolderBinding:
-					p["nonce"] = "another"
-				case verifier.CheckZKProof:
-					p["proof"] = "forged"
+					in.Nonce = "another-nonce-of-16+"
+				case verifier.CheckZKProof: // well-formed points, but A and C swapped
+					in.Presentation = zkMutate(k.zkSub, func(m map[string]any) {
+						p := m["proof"].(map[string]any)
+						p["a"], p["c"] = p["c"], p["a"]
+					})
 				}
-				raw, _ := json.Marshal(p)
-				return verifier.Input{Presentation: raw, Nonce: nonce, Audience: audience}
+				return in
 			}},
 	}
 }
@@ -268,5 +271,3 @@ func checkGolden(t *testing.T, name string, v any) {
 		t.Errorf("%s differs from the golden file (run with -update and review the diff)", path)
 	}
 }
-
-var _ = time.Second

@@ -216,6 +216,14 @@ func (r *run) zk(ctx context.Context, obj json.RawMessage) {
 		r.fail(CheckZKProof, "ZK proofs are not supported by this verifier")
 		return
 	}
+	if r.in.Nonce == "" {
+		// Not handed to Config.ZK: verifying it there would redeem the
+		// proof's single-use request for a caller that binds it to nothing.
+		r.pass(CheckSyntax, "a ZK proof object")
+		r.fail(CheckHolderBinding, "no expected nonce was given to check the proof against")
+		r.skip("no expected nonce", CheckZKProof)
+		return
+	}
 	zr, err := r.v.cfg.ZK.VerifyZK(ctx, obj, ZKExpect{
 		Nonce: r.in.Nonce, Audience: r.in.Audience, TrustedIssuers: r.pol.TrustedIssuers, AnyIssuer: r.pol.AnyIssuer,
 		Now: r.now, Leeway: r.leeway(),

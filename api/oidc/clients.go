@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -149,7 +150,8 @@ func checkSpec(spec *ClientSpec) error {
 }
 
 // CheckRedirectURI reports whether raw may be registered as a redirect URI:
-// an absolute https URL, or http on a loopback host; no fragment, no user
+// an absolute https URL, or http on a loopback host; a non-empty host
+// (IPv6 in brackets), a port, if any, of 1 to 65535; no fragment, no user
 // info, no backslash, whitespace or control characters, and written in the
 // form Go's URL parser prints back unchanged (so what is matched is what
 // is stored, byte for byte).
@@ -170,8 +172,17 @@ func CheckRedirectURI(raw string) error {
 	if u.User != nil || strings.Contains(u.Host, "@") {
 		return bad("no user info")
 	}
-	if u.Host == "" || u.Opaque != "" {
+	if u.Hostname() == "" || u.Opaque != "" {
 		return bad("must be absolute")
+	}
+	if strings.Contains(u.Hostname(), ":") && !strings.HasPrefix(u.Host, "[") {
+		return bad("an IPv6 host must be in brackets")
+	}
+	if i := strings.LastIndexByte(u.Host, ':'); i > strings.LastIndexByte(u.Host, ']') {
+		port := u.Host[i+1:]
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
+			return bad("port must be 1 to 65535")
+		}
 	}
 	switch u.Scheme {
 	case "https":

@@ -79,3 +79,32 @@ func Example() {
 	fmt.Println(client.SubjectType, secret != "")
 	// Output: pairwise true
 }
+
+// A key derived from the provider's root key is the same on every start
+// over the same keystore: chainid signs its SIWE session cookie with one.
+func ExampleProvider_DeriveKey() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "oidc-derive")
+	defer os.RemoveAll(dir)
+	st, err := store.Open(ctx, filepath.Join(dir, "chainid.db"), store.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	ks, err := keystore.New(st, keystore.Config{Secret: []byte("example secret"), KDF: keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	var keys [2][]byte
+	for i := range keys { // two starts over the same data
+		p, err := oidc.New(ctx, st, ks, oidc.Config{Issuer: "http://127.0.0.1:8080"})
+		if err != nil {
+			log.Fatal(err)
+		}
+		if keys[i], err = p.DeriveKey("my cookie key v1"); err != nil {
+			log.Fatal(err)
+		}
+	}
+	fmt.Println(len(keys[0]), string(keys[0]) == string(keys[1]))
+	// Output: 32 true
+}

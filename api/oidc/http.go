@@ -121,12 +121,34 @@ func (p *Provider) discovery(w http.ResponseWriter, r *http.Request) {
 	m["claims_parameter_supported"] = true
 	m["request_parameter_supported"] = false
 	m["request_uri_parameter_supported"] = false
-	m["scopes_supported"] = []string{"openid", "offline_access"}
+	m["claims_supported"], m["scopes_supported"] = p.supported(ctx)
 	if p.cfg.AllowRegistration {
 		m["registration_endpoint"] = p.cfg.Issuer + PathRegister
 	}
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	writeJSON(w, http.StatusOK, m)
+}
+
+// supported are discovery's claims_supported and scopes_supported: the
+// provider's own, then the login methods' (Config.Supported), sorted,
+// without duplicates or malformed names.
+func (p *Provider) supported(ctx context.Context) (claims, scopes []string) {
+	claims, scopes = ProviderClaims(), []string{"openid", "offline_access"}
+	if p.cfg.Supported == nil {
+		return claims, scopes
+	}
+	extraClaims, extraScopes := p.cfg.Supported(ctx)
+	add := func(base, extra []string) []string {
+		var more []string
+		for _, n := range extra {
+			if validToken(n, 64) && !slices.Contains(base, n) && !slices.Contains(more, n) {
+				more = append(more, n)
+			}
+		}
+		slices.Sort(more)
+		return append(base, more...)
+	}
+	return add(claims, extraClaims), add(scopes, extraScopes)
 }
 
 // maxTokenForm bounds the body of a token request.

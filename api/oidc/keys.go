@@ -37,6 +37,7 @@ const rsaBits = 2048
 
 // secrets are the provider's derived keys.
 type secrets struct {
+	root     [32]byte
 	pairwise []byte
 	csrf     []byte
 	browser  []byte
@@ -78,6 +79,7 @@ func deriveSecrets(ctx context.Context, ks *keystore.Keystore) (*secrets, error)
 		return m.Sum(nil)
 	}
 	s := &secrets{
+		root:     root,
 		pairwise: derive("pairwise subject"),
 		csrf:     derive("csrf"),
 		browser:  derive("browser binding"),
@@ -85,6 +87,27 @@ func deriveSecrets(ctx context.Context, ks *keystore.Keystore) (*secrets, error)
 	}
 	copy(s.code[:], derive("code encryption"))
 	return s, nil
+}
+
+// derivedKeyPrefix separates the keys DeriveKey hands out from the
+// provider's own derivations above: no label passed to DeriveKey can yield
+// one of those.
+const derivedKeyPrefix = "derived key\x00"
+
+// DeriveKey returns a 32-byte secret for label, derived from the provider's
+// root key (HMAC-SHA256 over a label namespace of its own): the same on
+// every start and in every replica over the same store and keystore, and
+// unrelated for different labels or keystores. Other parts of the server
+// use it for keys that must survive restarts, such as the SIWE session
+// cookie's HMAC key. label must be non-empty.
+func (p *Provider) DeriveKey(label string) ([]byte, error) {
+	if label == "" {
+		return nil, errors.New("oidc: derive key: empty label")
+	}
+	m := hmac.New(sha256.New, p.sec.root[:])
+	m.Write([]byte(derivedKeyPrefix))
+	m.Write([]byte(label))
+	return m.Sum(nil), nil
 }
 
 // keyRecord is a stored signing key (bucket oidc_signing_keys, JSON).

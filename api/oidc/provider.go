@@ -59,6 +59,12 @@ func reservedClaim(k string) bool {
 	return false
 }
 
+// ProviderClaims are the claims the provider itself issues, the start of
+// claims_supported in discovery (Config.Supported adds the login methods').
+func ProviderClaims() []string {
+	return []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "azp", "at_hash", "c_hash", "did"}
+}
+
 // Provider is the OpenID Provider. It is safe for concurrent use.
 type Provider struct {
 	cfg     Config
@@ -131,7 +137,7 @@ func New(ctx context.Context, st *store.Store, ks *keystore.Keystore, cfg Config
 		CodeMethodS256:           true,
 		AuthMethodPost:           true,
 		GrantTypeRefreshToken:    true,
-		SupportedClaims:          []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "azp", "at_hash", "c_hash", "did"},
+		SupportedClaims:          ProviderClaims(),
 	}, storage{p}, op.StaticIssuer(cfg.Issuer), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: build provider: %w", err)

@@ -399,12 +399,15 @@ func TestRegisterRedirectURIChecks(t *testing.T) {
 	for _, u := range []string{"http://rp.example/cb", "https://rp.example/cb#f", "https://u@rp.example/cb",
 		"https://rp.example/a b", "javascript:alert(1)", "/relative", "https://rp.example\\cb", "HTTPS://rp.example/cb", "custom://cb",
 		// Names that only look like loopback: plain http to them is cleartext on the network.
-		"http://127.attacker.example/cb", "http://127.0.0.1.nip.io/cb", "http://localhost.attacker.example/cb"} {
+		"http://127.attacker.example/cb", "http://127.0.0.1.nip.io/cb", "http://localhost.attacker.example/cb",
+		// No host, an empty or out-of-range port, an unbracketed IPv6 host.
+		"https://:443/cb", "https:///cb", "https://rp.example:/cb", "https://rp.example:0/cb", "https://rp.example:65536/cb",
+		"https://rp.example:08443/cb", "https://::1/cb"} {
 		if _, _, err := e.p.AddClient(t.Context(), oidc.ClientSpec{RedirectURIs: []string{u}}); !errors.Is(err, oidc.ErrInvalidClient) {
 			t.Errorf("AddClient(%q) = %v, want ErrInvalidClient", u, err)
 		}
 	}
-	for _, u := range []string{"http://127.0.0.1:8080/cb", "http://localhost/cb", "https://rp.example/cb?a=b"} {
+	for _, u := range []string{"http://127.0.0.1:8080/cb", "http://localhost/cb", "https://rp.example/cb?a=b", "http://[::1]:65535/cb", "https://rp.example:1/cb"} {
 		if _, _, err := e.p.AddClient(t.Context(), oidc.ClientSpec{RedirectURIs: []string{u}}); err != nil {
 			t.Errorf("AddClient(%q): %v", u, err)
 		}

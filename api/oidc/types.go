@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"time"
@@ -159,4 +160,11 @@ type Config struct {
 	KeyRotation time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Supported says what the login methods can issue, for discovery:
+	// claim names added to claims_supported and scopes added to
+	// scopes_supported, after the provider's own (ProviderClaims; the
+	// scopes openid and offline_access). It is called per discovery
+	// request, so a changed claim mapping shows there; names that are not
+	// 1 to 64 characters [A-Za-z0-9._:-] are left out. nil adds nothing.
+	Supported func(ctx context.Context) (claims, scopes []string)
 }

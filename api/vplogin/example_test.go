@@ -44,3 +44,17 @@ func ExampleParseTable() {
 	// {"credentials":[{"id":"cred0","format":"jwt_vc_json","meta":{"type_values":[["VerifiableCredential","EmployeeCredential"]]},"claims":[{"path":["credentialSubject","employer"]}]}]}
 	// invalid claim mapping table: claim "x": format "ldp_vc": want dc+sd-jwt or jwt_vc_json
 }
+
+// What discovery lists for a mapping: the claims it can put in a token
+// (zk_nullifier with a ZK rule) and the scopes that ask for them.
+func ExampleTable_ClaimNames() {
+	t, _ := vplogin.ParseTable([]byte(`{"claims":{
+	  "email":{"format":"dc+sd-jwt","types":["https://schemas.example/person"],"path":["email"]},
+	  "age_over_18":{"zk":{"issuers":["did:ethr:0x1"],"schema":"https://schemas.example/zk-person","attribute":"birthDate","op":"<=","yearsAgo":18}}},
+	  "scopes":{"contact":["email"]}}`))
+	fmt.Println(t.ClaimNames())
+	fmt.Println(t.ScopeNames())
+	// Output:
+	// [age_over_18 email zk_nullifier]
+	// [age_over_18 contact email]
+}

@@ -126,6 +126,55 @@ func DefaultTable(d Defaults) *Table {
 	return t
 }
 
+// ClaimNames are the claims a login through t can put in a token: the
+// claims of its rules, and ClaimNullifier when a rule is a ZK proof;
+// sorted. The OpenID provider lists them in discovery (claims_supported).
+func (t *Table) ClaimNames() []string {
+	out := make([]string, 0, len(t.Claims)+1)
+	zk := false
+	for c, r := range t.Claims {
+		out = append(out, c)
+		zk = zk || r.ZK != nil
+	}
+	if zk {
+		out = append(out, ClaimNullifier)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ScopeNames are the scopes a client may ask for to have t prove claims:
+// the scopes of t.Scopes and, as a scope naming a claim asks for it (see
+// Requested), the claims of its rules; sorted. The OpenID provider lists
+// them in discovery (scopes_supported).
+func (t *Table) ScopeNames() []string {
+	set := map[string]bool{}
+	for s := range t.Scopes {
+		set[s] = true
+	}
+	for c := range t.Claims {
+		set[c] = true
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// DefaultClaimNames are the claims DefaultTable maps when both its
+// credential types and its ZK schema are set (ClaimNames of that table):
+// what a server without a mapping file can prove once it has the schemas.
+func DefaultClaimNames() []string {
+	return DefaultTable(Defaults{CredentialTypes: []string{"-"}, ZKSchema: "-", ZKIssuers: []string{"-"}}).ClaimNames()
+}
+
+// DefaultScopeNames are the scopes of that same table (ScopeNames).
+func DefaultScopeNames() []string {
+	return DefaultTable(Defaults{CredentialTypes: []string{"-"}, ZKSchema: "-", ZKIssuers: []string{"-"}}).ScopeNames()
+}
+
 // ParseTable reads a mapping file and checks it.
 func ParseTable(b []byte) (*Table, error) {
 	var t Table
@@ -217,6 +266,9 @@ func (r Rule) validate() error {
 	}
 	if len(r.Types) == 0 || len(r.Types) > maxTypes {
 		return fmt.Errorf("1 to %d types are required", maxTypes)
+	}
+	if slices.Contains(r.Types, "") {
+		return errors.New("empty type")
 	}
 	if len(r.Path) == 0 || len(r.Path) > maxPath {
 		return fmt.Errorf("a path of 1 to %d elements is required", maxPath)

@@ -1,13 +1,13 @@
 package vplogin_test
 
 import (
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chainid/chainid/api/vplogin"
+	"github.com/chainid/chainid/verifier/dcql"
 )
 
 var day = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
@@ -76,6 +76,7 @@ func TestParseTable(t *testing.T) {
 		{"unknown member", `{"claims":{},"extra":1}`, "unknown field"},
 		{"bad format", `{"claims":{"a":{"format":"ldp_vc","types":["T"],"path":["a"]}}}`, "format"},
 		{"no types", `{"claims":{"a":{"format":"dc+sd-jwt","path":["a"]}}}`, "types"},
+		{"empty type", `{"claims":{"a":{"format":"dc+sd-jwt","types":["T",""],"path":["a"]}}}`, "empty type"},
 		{"no path", `{"claims":{"a":{"format":"dc+sd-jwt","types":["T"]}}}`, "path"},
 		{"bad path", `{"claims":{"a":{"format":"dc+sd-jwt","types":["T"],"path":[true]}}}`, "path element"},
 		{"both", `{"claims":{"a":{"format":"dc+sd-jwt","types":["T"],"path":["a"],"zk":{"issuers":["d"],"schema":"S","reveal":"a"}}}}`, "not both"},
@@ -112,6 +113,7 @@ func TestParseTable(t *testing.T) {
 
 func FuzzParseTable(f *testing.F) {
 	f.Add([]byte(`{"claims":{"email":{"format":"dc+sd-jwt","types":["T"],"path":["email",0]}},"scopes":{"email":["email"]}}`))
+	f.Add([]byte(`{"claims":{"email":{"format":"dc+sd-jwt","types":[""],"path":["email"]}}}`))
 	f.Add([]byte(`{"claims":{"a":{"zk":{"issuers":["d"],"schema":"S","attribute":"b","op":"<","value":[1,2]}}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tab, err := vplogin.ParseTable(b)
@@ -122,8 +124,57 @@ func FuzzParseTable(f *testing.F) {
 		for n := range tab.Claims {
 			names = append(names, n)
 		}
-		if p, err := tab.Plan("c", names, day); err == nil && !json.Valid(p.Query) {
-			t.Fatalf("invalid query %s", p.Query)
+		// A plan of an accepted table is a query the verifier accepts.
+		if p, err := tab.Plan("c", names, day); err == nil {
+			if _, err := dcql.Parse(p.Query); err != nil {
+				t.Fatalf("plan query %s: %v", p.Query, err)
+			}
 		}
 	})
+}
+
+// TestClaimAndScopeNames checks what discovery lists for a table: every
+// mapped claim, zk_nullifier only when a rule is a ZK proof, and the
+// scopes (the table's and each claim's name).
+func TestClaimAndScopeNames(t *testing.T) {
+	tests := []struct {
+		name           string
+		table          *vplogin.Table
+		claims, scopes string
+	}{
+		{"default", defaults(),
+			"address,age_over_18,age_over_21,birthdate,email,email_verified,family_name,given_name,name,nationality,phone_number,zk_nullifier",
+			"address,age_over_18,age_over_21,birthdate,email,email_verified,family_name,given_name,name,nationality,phone_number"},
+		{"default without ZK", vplogin.DefaultTable(vplogin.Defaults{CredentialTypes: []string{"x"}}),
+			"address,birthdate,email,email_verified,family_name,given_name,name,nationality,phone_number",
+			"address,birthdate,email,email_verified,family_name,given_name,name,nationality,phone_number"},
+		{"empty", &vplogin.Table{}, "", ""},
+		{"file", mustTable(t, `{"claims":{"member":{"format":"jwt_vc_json","types":["MemberCard"],"path":["credentialSubject","member"]}},
+			"scopes":{"membership":["member"]}}`), "member", "member,membership"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Join(tt.table.ClaimNames(), ","); got != tt.claims {
+				t.Errorf("ClaimNames %s, want %s", got, tt.claims)
+			}
+			if got := strings.Join(tt.table.ScopeNames(), ","); got != tt.scopes {
+				t.Errorf("ScopeNames %s, want %s", got, tt.scopes)
+			}
+		})
+	}
+	if got, want := strings.Join(vplogin.DefaultClaimNames(), ","), strings.Join(defaults().ClaimNames(), ","); got != want {
+		t.Errorf("DefaultClaimNames %s, want %s", got, want)
+	}
+	if got, want := strings.Join(vplogin.DefaultScopeNames(), ","), strings.Join(defaults().ScopeNames(), ","); got != want {
+		t.Errorf("DefaultScopeNames %s, want %s", got, want)
+	}
+}
+
+func mustTable(t *testing.T, s string) *vplogin.Table {
+	t.Helper()
+	tb, err := vplogin.ParseTable([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
 }

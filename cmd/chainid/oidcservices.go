@@ -6,6 +6,7 @@ import (
 
 	"github.com/chainid/chainid/api"
 	"github.com/chainid/chainid/api/oidc"
+	"github.com/chainid/chainid/api/vplogin"
 )
 
 // oidcState is the wired state of the OpenID provider: built on first use,
@@ -36,9 +37,48 @@ func (s *services) oidcProvider(ctx context.Context) (*oidc.Provider, error) {
 			Issuer:            issuer,
 			AllowRegistration: s.cfg.OIDCRegistration,
 			Logger:            s.log.With("area", "oidc"),
+			Supported:         s.oidcSupported,
 		})
 	})
 	return st.provider, st.err
+}
+
+// oidcSupported is what the login methods can issue, for discovery: the
+// SIWE claims, the claims and scopes of the default credential mapping
+// (vplogin.DefaultClaimNames: every claim it maps once the schemas exist)
+// and those of DATA/vplogin.json when there is one (read per request, as
+// logins read it).
+func (s *services) oidcSupported(ctx context.Context) (claims, scopes []string) {
+	claims = append(siweClaimNames(), vplogin.DefaultClaimNames()...)
+	scopes = vplogin.DefaultScopeNames()
+	if t, err := s.vpLoginTable(ctx); err == nil {
+		claims = append(claims, t.ClaimNames()...)
+		scopes = append(scopes, t.ScopeNames()...)
+	} else {
+		s.log.DebugContext(ctx, "discovery without the claim mapping", "error", err.Error())
+	}
+	return claims, scopes
+}
+
+// siweCookieKeyLabel names the SIWE session cookie key among the
+// provider's derived keys.
+const siweCookieKeyLabel = "chainid siwe session cookie v1"
+
+// siweCookieKey is the HMAC key of the SIWE session cookie
+// (api.Config.CookieKey), derived from the OpenID provider's root key in
+// the keystore, so that restarts and replicas over the same data agree on
+// it. nil (the API then draws a random key) when the provider cannot start.
+func (s *services) siweCookieKey(ctx context.Context) []byte {
+	p, err := s.oidcProvider(ctx)
+	if err != nil || p == nil {
+		return nil // oidcAPI logs why
+	}
+	k, err := p.DeriveKey(siweCookieKeyLabel)
+	if err != nil {
+		s.log.Error("derive the siwe cookie key", "error", err.Error())
+		return nil
+	}
+	return k
 }
 
 // oidcAPI is what the HTTP API serves for the OpenID provider; nil answers

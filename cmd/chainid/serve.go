@@ -143,6 +143,7 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, ready chan<- s
 		OIDC:          svc.oidcAPI(),
 		SIWE:          svc.siweAPI(),
 		VPLogin:       svc.vpLoginAPI(),
+		CookieKey:     svc.siweCookieKey(ctx),
 		Ready:         svc.store.Ping,
 		RateLimit:     rateLimit,
 	})

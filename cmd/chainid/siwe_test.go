@@ -199,17 +199,18 @@ func TestSIWEScriptLogin(t *testing.T) {
 	t.Logf("claims %v", claims)
 }
 
-// TestSIWEBrowser runs the example web app and chainid, and drives Debian's
-// chromium with playwright-core through "Sign in with chain identity" with
-// an injected EIP-1193 wallet. It skips when chromium, node or
-// playwright-core are missing, unless CHAINID_INTEROP=1.
-func TestSIWEBrowser(t *testing.T) {
+// browserTools returns the chromium and node executables and the interop
+// directory for the real-browser tests: chromium is $CHAINID_CHROMIUM or
+// chromium on PATH. The test skips when one of them or
+// interop/node_modules/playwright-core is missing, unless CHAINID_INTEROP=1.
+func browserTools(t *testing.T) (chromium, node, interop string) {
+	t.Helper()
 	chromium, errC := exec.LookPath("chromium")
 	if c := os.Getenv("CHAINID_CHROMIUM"); c != "" {
 		chromium, errC = c, nil
 	}
 	node, errN := exec.LookPath("node")
-	interop, _ := filepath.Abs("../../interop")
+	interop, _ = filepath.Abs("../../interop")
 	_, errP := os.Stat(filepath.Join(interop, "node_modules", "playwright-core"))
 	if errC != nil || errN != nil || errP != nil {
 		if os.Getenv("CHAINID_INTEROP") == "1" {
@@ -217,6 +218,15 @@ func TestSIWEBrowser(t *testing.T) {
 		}
 		t.Skip("chromium, node or interop/node_modules/playwright-core missing")
 	}
+	return chromium, node, interop
+}
+
+// TestSIWEBrowser runs the example web app and chainid, and drives Debian's
+// chromium with playwright-core through "Sign in with chain identity" with
+// an injected EIP-1193 wallet. It skips when chromium, node or
+// playwright-core are missing, unless CHAINID_INTEROP=1.
+func TestSIWEBrowser(t *testing.T) {
+	chromium, node, interop := browserTools(t)
 	data := t.TempDir()
 	base := startServer(t, data)
 
@@ -327,4 +337,118 @@ func BenchmarkSIWELogin(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "logins/s")
+}
+
+// serveUntil starts serve on data and returns its URL and a stop function
+// that waits for it to end.
+func serveUntil(t *testing.T, data string) (string, func()) {
+	t.Helper()
+	cfg := &Config{Data: data, Addr: "127.0.0.1:0", ChainListen: cliChainListen, LogLevel: "error", LogFormat: "text", ShutdownTimeout: 5 * time.Second}
+	if err := cfg.validateCommon(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan string, 1), make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, cfg.logger(io.Discard), ready) }()
+	select {
+	case u := <-ready:
+		stopped := false
+		stop := func() {
+			if stopped {
+				return
+			}
+			stopped = true
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		}
+		t.Cleanup(stop)
+		return u, stop
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("server did not start")
+	}
+	return "", nil
+}
+
+// TestSIWECookieKey checks that the SIWE session cookie key derives from
+// the data dir's keystore: two services over the same data agree on it, a
+// service over another data dir does not, and a cookie issued before a
+// restart of serve is accepted after it (and refused by another server).
+func TestSIWECookieKey(t *testing.T) {
+	dataA, dataB := t.TempDir(), t.TempDir()
+	key := func(t *testing.T, data string) []byte {
+		t.Helper()
+		cfg := &Config{Data: data, LogLevel: "error", LogFormat: "text"}
+		if err := cfg.validateCommon(); err != nil {
+			t.Fatal(err)
+		}
+		svc, err := openServices(context.Background(), cfg, nil, 5*time.Second, cliChainListen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer svc.Close()
+		k := svc.siweCookieKey(context.Background())
+		if len(k) < 32 {
+			t.Fatalf("cookie key %x", k)
+		}
+		return k
+	}
+	t.Run("services", func(t *testing.T) {
+		a1, a2, b := key(t, dataA), key(t, dataA), key(t, dataB)
+		if !bytes.Equal(a1, a2) {
+			t.Errorf("same data, different keys: %x %x", a1, a2)
+		}
+		if bytes.Equal(a1, b) {
+			t.Errorf("different data dirs, same key %x", a1)
+		}
+	})
+	t.Run("serve restart", func(t *testing.T) {
+		// nonce answers 404 for an unknown login id, but sets the session
+		// cookie first when the request has no valid one.
+		nonce := func(base, cookie string) *http.Cookie {
+			t.Helper()
+			req, _ := http.NewRequest(http.MethodGet, base+"/siwe/nonce?id=unknown", nil)
+			if cookie != "" {
+				req.Header.Set("Cookie", cookie)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusNotImplemented {
+				t.Fatal("SIWE is not configured")
+			}
+			for _, c := range resp.Cookies() {
+				if c.Name == "chainid_siwe" {
+					return c
+				}
+			}
+			return nil
+		}
+		base, stop := serveUntil(t, dataA)
+		c := nonce(base, "")
+		if c == nil {
+			t.Fatal("no session cookie issued")
+		}
+		sent := c.Name + "=" + c.Value
+		if nonce(base, sent) != nil {
+			t.Fatal("the server replaced its own cookie")
+		}
+		stop()
+		base, stop = serveUntil(t, dataA)
+		if got := nonce(base, sent); got != nil {
+			t.Errorf("after a restart the cookie was replaced by %q", got.Value)
+		}
+		stop()
+		base, _ = serveUntil(t, dataB)
+		if nonce(base, sent) == nil {
+			t.Error("a server over another data dir accepted the cookie")
+		}
+	})
 }

@@ -16,6 +16,12 @@ import (
 // siweMethodName is the login method's name: the amr claim of SIWE logins.
 const siweMethodName = "siwe"
 
+// siweClaimNames are the claims a SIWE login issues (SIWELogin), listed
+// in discovery's claims_supported.
+func siweClaimNames() []string {
+	return []string{"eth_address", "chain_id", "account_did", "eth_contract_wallet"}
+}
+
 // siweProvider is what SIWE logins need from the OpenID provider;
 // *oidc.Provider satisfies it.
 type siweProvider interface {

@@ -1,18 +1,24 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -218,6 +224,32 @@ func (l *vpLogin) consentAndToken(t *testing.T, consent string) (map[string]any,
 	return claims, info
 }
 
+// personWallet gives a new CLI wallet an SD-JWT VC of the person schema
+// (which must be registered) for Erika Mustermann, erika@example.com, issued
+// by the server at base over OpenID4VCI, and returns a function that
+// answers a presentation request URI with it (`chainid wallet present URI`).
+func personWallet(t *testing.T, data, base string) func(uri string) (wallet.PresentResult, error) {
+	t.Helper()
+	key := strings.TrimSpace(mustCLI(t, "--data", data, "apikey", "create"))
+	wflags := []string{"wallet", "--wallet", filepath.Join(t.TempDir(), "wallet"), "--insecure-http"}
+	var holder struct{ DID string }
+	cliJSON(t, nil, &holder, append(wflags, "init")...)
+	offer := decodeAs[api.OfferInfo](t, call(t, http.MethodPost, base+"/v1/credential-offers", key, map[string]any{
+		"schema":  "https://schemas.example/person",
+		"subject": json.RawMessage(`{"name":"Erika Mustermann","email":"erika@example.com","nationality":"DE","birthdate":"1990-05-01"}`)}),
+		http.StatusCreated)
+	mustCLI(t, append(wflags, "receive", offer.URI)...)
+	return func(uri string) (wallet.PresentResult, error) {
+		t.Helper()
+		var res wallet.PresentResult
+		out, stderr, err := cli(t, nil, append(wflags, "present", uri, "--json")...)
+		if err != nil {
+			return res, &cliError{err, stderr}
+		}
+		return res, json.Unmarshal([]byte(out), &res)
+	}
+}
+
 // TestVPLogin signs in to an OIDC client (go-oidc) by presenting an SD-JWT
 // VC from the CLI wallet over OpenID4VP, cross-device and same-device, and
 // checks the refusals: a presentation or response code of another login,
@@ -234,24 +266,7 @@ func TestVPLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCLI(t, append(flags, "schema", "add", schemaFile)...)
-	key := strings.TrimSpace(mustCLI(t, append(flags, "apikey", "create")...))
-	wflags := []string{"wallet", "--wallet", filepath.Join(t.TempDir(), "wallet"), "--insecure-http"}
-	var holder struct{ DID string }
-	cliJSON(t, nil, &holder, append(wflags, "init")...)
-	offer := decodeAs[api.OfferInfo](t, call(t, http.MethodPost, base+"/v1/credential-offers", key, map[string]any{
-		"schema":  "https://schemas.example/person",
-		"subject": json.RawMessage(`{"name":"Erika Mustermann","email":"erika@example.com","nationality":"DE","birthdate":"1990-05-01"}`)}),
-		http.StatusCreated)
-	mustCLI(t, append(wflags, "receive", offer.URI)...)
-	present := func(uri string) (wallet.PresentResult, error) {
-		t.Helper()
-		var res wallet.PresentResult
-		out, stderr, err := cli(t, nil, append(wflags, "present", uri, "--json")...)
-		if err != nil {
-			return res, &cliError{err, stderr}
-		}
-		return res, json.Unmarshal([]byte(out), &res)
-	}
+	present := personWallet(t, data, base)
 
 	rp := newVPRP(t, data, base, "Email app", "email")
 
@@ -491,4 +506,215 @@ func TestVPLoginZK(t *testing.T) {
 	if l.status != http.StatusBadRequest || !strings.Contains(l.page, "cannot be combined") {
 		t.Fatalf("mixed login page %d:\n%s", l.status, l.page)
 	}
+}
+
+// TestLoginDiscovery checks that the running server's discovery lists the
+// claims its login methods issue (SIWE's, the default credential mapping's,
+// zk_nullifier) and their scopes, and follows DATA/vplogin.json.
+func TestLoginDiscovery(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	base := startServer(t, data)
+	discovery := func() (claims, scopes []string) {
+		t.Helper()
+		status, _, body := get(t, http.DefaultClient, base+"/.well-known/openid-configuration")
+		var d struct {
+			Claims []string `json:"claims_supported"`
+			Scopes []string `json:"scopes_supported"`
+		}
+		if status != 200 || json.Unmarshal([]byte(body), &d) != nil {
+			t.Fatalf("discovery %d %s", status, body)
+		}
+		return d.Claims, d.Scopes
+	}
+	claims, scopes := discovery()
+	for _, c := range []string{"sub", "did", "amr", "eth_address", "chain_id", "account_did", "eth_contract_wallet",
+		"email", "email_verified", "name", "nationality", "age_over_18", "age_over_21", "zk_nullifier"} {
+		if !slices.Contains(claims, c) {
+			t.Errorf("claims_supported %v lacks %s", claims, c)
+		}
+	}
+	for _, s := range []string{"openid", "offline_access", "email", "age_over_18", "nationality"} {
+		if !slices.Contains(scopes, s) {
+			t.Errorf("scopes_supported %v lacks %s", scopes, s)
+		}
+	}
+	// Not a scope: the nullifier comes with every ZK login, never on request.
+	if slices.Contains(scopes, "zk_nullifier") {
+		t.Errorf("scopes_supported %v lists zk_nullifier", scopes)
+	}
+	// Not yet mapped.
+	if slices.Contains(claims, "member") || slices.Contains(scopes, "membership") {
+		t.Errorf("discovery lists the mapping file's names before it exists: claims %v scopes %v", claims, scopes)
+	}
+	if err := os.WriteFile(filepath.Join(data, vpLoginMappingFile), []byte(`{"claims":{"member":{"format":"jwt_vc_json",
+	  "types":["MemberCard"],"path":["credentialSubject","member"]}},"scopes":{"membership":["member"]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	claims, scopes = discovery()
+	if !slices.Contains(claims, "member") || !slices.Contains(scopes, "membership") || !slices.Contains(claims, "email") {
+		t.Errorf("with a mapping file: claims %v scopes %v", claims, scopes)
+	}
+}
+
+// browserRP is a relying party for the real-browser test: go-oidc with a
+// "Sign in with chain identity" link, the code flow with PKCE S256, state
+// and nonce, and a page showing the subject (#subject) and the ID token's
+// claims (#claims), as examples/webapp shows them.
+type browserRP struct {
+	oauth    oauth2.Config
+	verifier *gooidc.IDTokenVerifier
+	issuer   string
+	mu       sync.Mutex
+	pending  map[string][2]string // state → nonce, PKCE verifier
+}
+
+// newBrowserRP registers a client with `chainid clients add` and serves
+// the relying party on loopback; it returns its URL.
+func newBrowserRP(t *testing.T, data, issuer string, scopes ...string) string {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	base := "http://" + srv.Listener.Addr().String()
+	var created struct {
+		ID     string `json:"client_id"`
+		Secret string `json:"client_secret"`
+	}
+	cliJSON(t, nil, &created, "--data", data, "clients", "add", "--redirect-uri", base+"/callback", "--name", "Browser test app")
+	p, err := gooidc.NewProvider(context.Background(), issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := &browserRP{issuer: issuer, pending: map[string][2]string{},
+		oauth: oauth2.Config{ClientID: created.ID, ClientSecret: created.Secret, Endpoint: p.Endpoint(),
+			RedirectURL: base + "/callback", Scopes: append([]string{gooidc.ScopeOpenID}, scopes...)},
+		verifier: p.Verifier(&gooidc.Config{ClientID: created.ID})}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `<!DOCTYPE html><title>RP</title><a href="/login">Sign in with chain identity</a>`)
+	})
+	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
+		state, nonce, pkce := rand.Text(), rand.Text(), oauth2.GenerateVerifier()
+		rp.mu.Lock()
+		rp.pending[state] = [2]string{nonce, pkce}
+		rp.mu.Unlock()
+		http.Redirect(w, r, rp.oauth.AuthCodeURL(state, gooidc.Nonce(nonce), oauth2.S256ChallengeOption(pkce)), http.StatusFound)
+	})
+	mux.HandleFunc("GET /callback", rp.callback)
+	srv.Config.Handler = mux
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return base
+}
+
+func (rp *browserRP) callback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	rp.mu.Lock()
+	p, ok := rp.pending[q.Get("state")]
+	delete(rp.pending, q.Get("state"))
+	rp.mu.Unlock()
+	if !ok || q.Get("iss") != rp.issuer {
+		http.Error(w, "unknown state or wrong iss", http.StatusBadRequest)
+		return
+	}
+	tok, err := rp.oauth.Exchange(r.Context(), q.Get("code"), oauth2.VerifierOption(p[1]))
+	if err != nil {
+		http.Error(w, "token: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	idt, err := rp.verifier.Verify(r.Context(), raw)
+	if err != nil || idt.Nonce != p[0] {
+		http.Error(w, "ID token refused", http.StatusBadGateway)
+		return
+	}
+	var claims json.RawMessage
+	if err := idt.Claims(&claims); err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	fmt.Fprintf(w, `<!DOCTYPE html><title>Signed in</title><p id="subject">%s</p><pre id="claims">%s</pre>`,
+		html.EscapeString(idt.Subject), html.EscapeString(string(claims)))
+}
+
+// TestVPLoginBrowser drives Debian's chromium with playwright-core through
+// a credential login: the relying party's "Sign in with chain identity",
+// the provider's login page, "Present a credential", whose page shows the
+// QR code and polls; the test answers the request URI the page shows with
+// the CLI wallet, and the page continues to consent and back to the
+// relying party, signed in with the email claim. It skips when chromium,
+// node or playwright-core are missing, unless CHAINID_INTEROP=1.
+func TestVPLoginBrowser(t *testing.T) {
+	chromium, node, interop := browserTools(t)
+	data, dir := t.TempDir(), t.TempDir()
+	base := startIssuerServer(t, data)
+	schemaFile := filepath.Join(dir, "person.json")
+	if err := os.WriteFile(schemaFile, []byte(personSchema), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, "--data", data, "schema", "add", schemaFile)
+	present := personWallet(t, data, base)
+	rpURL := newBrowserRP(t, data, base, "email")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "browser-vplogin.mjs", rpURL, chromium)
+	cmd.Dir = interop
+	var nodeErr strings.Builder
+	cmd.Stderr = &nodeErr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); cmd.Wait() }()
+	lines := bufio.NewScanner(stdout)
+	lines.Buffer(nil, 1<<20)
+	next := func(v any) {
+		t.Helper()
+		if !lines.Scan() {
+			cancel()
+			cmd.Wait()
+			t.Fatalf("browser-vplogin.mjs ended early: %v\n%s", lines.Err(), nodeErr.String())
+		}
+		if err := json.Unmarshal(lines.Bytes(), v); err != nil {
+			t.Fatalf("output %q: %v", lines.Bytes(), err)
+		}
+	}
+	var shown struct {
+		RequestURI string `json:"requestUri"`
+	}
+	next(&shown)
+	res, err := present(shown.RequestURI)
+	if err != nil {
+		t.Fatalf("present %s: %v\n%s", shown.RequestURI, err, nodeErr.String())
+	}
+	if len(res.Presented) != 1 || strings.Join(res.Presented[0].Disclose, ",") != "/email" {
+		t.Fatalf("presented %+v", res)
+	}
+	var got struct {
+		Subject string         `json:"subject"`
+		Claims  map[string]any `json:"claims"`
+		Errors  []string       `json:"errors"`
+	}
+	next(&got)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("browser-vplogin.mjs: %v\n%s", err, nodeErr.String())
+	}
+	if got.Claims["email"] != "erika@example.com" || got.Subject == "" || got.Claims["sub"] != got.Subject {
+		t.Fatalf("signed in as %q with %v\n%s", got.Subject, got.Claims, nodeErr.String())
+	}
+	if amr := fmt.Sprint(got.Claims["amr"]); !strings.Contains(amr, "openid4vp") {
+		t.Fatalf("amr %v", got.Claims["amr"])
+	}
+	for _, undisclosed := range []string{"name", "nationality", "birthdate"} {
+		if _, ok := got.Claims[undisclosed]; ok {
+			t.Fatalf("%s leaked: %v", undisclosed, got.Claims)
+		}
+	}
+	if len(got.Errors) > 0 {
+		t.Fatalf("page errors: %v", got.Errors)
+	}
+	t.Logf("browser: %s", nodeErr.String())
 }

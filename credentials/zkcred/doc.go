@@ -33,7 +33,8 @@
 // Every member is required except expiresAt (absent: the credential never
 // expires, zkp.NeverExpires) and values (present for, and only for, enum
 // attributes). Parse refuses unknown members, duplicate member names at any
-// depth, a type or version other than the above, more than
+// depth (compared case-insensitively, as encoding/json matches them: "id"
+// and "ID" are one name), a type or version other than the above, more than
 // zkp.MaxAttributes attributes, duplicate or empty attribute names, values
 // that do not encode under their type, non-canonical field elements
 // (holderCommitment is canonical decimal, 0 < c < r), status indexes ≥

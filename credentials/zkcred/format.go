@@ -279,7 +279,10 @@ func parse(data []byte) (*Credential, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%w: not UTF-8", ErrMalformed)
 	}
-	if err := strictjson.Check(data, maxDepth); err != nil {
+	// Every object of the document decodes into a struct, whose fields
+	// encoding/json matches case-insensitively: "id" and "ID" name one
+	// member twice.
+	if err := strictjson.CheckFold(data, maxDepth); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	var w wireCredential

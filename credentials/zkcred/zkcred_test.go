@@ -234,6 +234,8 @@ func TestParseRejects(t *testing.T) {
 		{"unknown status member", mutate(t, good, func(m map[string]any) { m["status"].(map[string]any)["statusPurpose"] = "revocation" })},
 		{"duplicate member", []byte(strings.Replace(str, `"version":1`, `"version":1,"version":1`, 1))},
 		{"duplicate nested member", []byte(strings.Replace(str, `"statusListIndex":4711`, `"statusListIndex":4711,"statusListIndex":1`, 1))},
+		{"member named twice in another case", []byte(strings.Replace(str, `"version":1`, `"version":1,"ID":"urn:uuid:other"`, 1))},
+		{"nested member named twice in another case", []byte(strings.Replace(str, `"statusListIndex":4711`, `"statusListIndex":4711,"StatusListIndex":1`, 1))},
 		{"trailing data", append(append([]byte{}, good...), []byte(` {}`)...)},
 		{"not UTF-8", []byte(strings.Replace(str, "Dupont", "Dup\xffnt", 1))},
 		{"wrong type", mutate(t, good, func(m map[string]any) { m["type"] = "VerifiableCredential" })},

@@ -4,11 +4,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
 )
 
 // Check refuses data that is not valid JSON, that nests objects and arrays
 // deeper than maxDepth, or that has an object naming a member twice.
-func Check(data []byte, maxDepth int) error {
+func Check(data []byte, maxDepth int) error { return check(data, maxDepth, false) }
+
+// CheckFold is Check for documents that encoding/json decodes into Go
+// structs: it also refuses two member names of one object that
+// encoding/json matches to the same field, names equal under Unicode case
+// folding ("id" and "ID", "s" and "ſ"). Documents with free-form objects,
+// whose member names are case-sensitive data, need Check.
+func CheckFold(data []byte, maxDepth int) error { return check(data, maxDepth, true) }
+
+func check(data []byte, maxDepth int, fold bool) error {
 	if !json.Valid(data) {
 		return errors.New("not valid JSON")
 	}
@@ -49,6 +60,9 @@ func Check(data []byte, maxDepth int) error {
 						return err
 					}
 				}
+				if fold {
+					name = foldName(name)
+				}
 				f := &stack[len(stack)-1]
 				if f.names == nil {
 					f.names = make(map[string]struct{})
@@ -63,4 +77,19 @@ func Check(data []byte, maxDepth int) error {
 		}
 	}
 	return nil
+}
+
+// foldName maps every rune of name to the smallest rune of its case-folding
+// orbit, so foldName(a) == foldName(b) exactly when strings.EqualFold(a, b),
+// the rule encoding/json matches member names to struct fields by.
+func foldName(name string) string {
+	return strings.Map(func(r rune) rune {
+		for {
+			next := unicode.SimpleFold(r)
+			if next <= r {
+				return next
+			}
+			r = next
+		}
+	}, name)
 }

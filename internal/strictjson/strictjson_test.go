@@ -48,14 +48,17 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// FuzzCheck: Check never accepts invalid JSON, and whitespace does not
-// change its verdict.
+// FuzzCheck: Check never accepts invalid JSON, whitespace does not change
+// its verdict, and CheckFold is at least as strict.
 func FuzzCheck(f *testing.F) {
 	for _, s := range []string{`{"a":1,"a":2}`, `{"a":{"\u0061":[1,{"b":2}]}}`, `[[[[]]]]`, `"x"`, `{"a":"}","b":1}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		err := strictjson.Check(data, 8)
+		if errFold := strictjson.CheckFold(data, 8); errFold == nil && err != nil {
+			t.Fatalf("CheckFold accepted what Check refuses: %v", err)
+		}
 		if err != nil {
 			return
 		}
@@ -70,6 +73,36 @@ func FuzzCheck(f *testing.F) {
 			t.Fatalf("compacted form refused: %v", err)
 		}
 	})
+}
+
+// TestCheckFold: CheckFold refuses the names encoding/json folds onto one
+// struct field; Check, for case-sensitive data, keeps them apart.
+func TestCheckFold(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		dup      bool
+	}{
+		{"ASCII case", `{"id":1,"ID":2}`, true},
+		{"mixed case nested", `{"a":[{"Type":1,"tYPE":2}]}`, true},
+		{"long s", `{"scope":1,"ſcope":2}`, true},
+		{"kelvin sign", `{"k":1,"\u212a":2}`, true},
+		{"escaped upper", `{"a":1,"\u0041":2}`, true},
+		{"distinct", `{"id":1,"idx":2,"ID2":3}`, false},
+		{"siblings", `[{"id":1},{"ID":2}]`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := strictjson.CheckFold([]byte(tc.in), 4)
+			if (err != nil) != tc.dup {
+				t.Fatalf("CheckFold = %v, want duplicate %v", err, tc.dup)
+			}
+			if !tc.dup {
+				return
+			}
+			if err := strictjson.Check([]byte(tc.in), 4); err != nil {
+				t.Fatalf("Check refused case-distinct names: %v", err)
+			}
+		})
+	}
 }
 
 func ExampleCheck() {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+
+	"github.com/chainid/chainid/internal/strictjson"
 )
 
 // Errors callers branch on.
@@ -38,6 +40,8 @@ const (
 	MaxCredentials  = 32
 	MaxClaims       = 64
 	MaxPathElements = 16
+	// maxDepth bounds the nesting of a query (meta.zk_request included).
+	maxDepth = 32
 )
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -104,18 +108,18 @@ func Parse(raw []byte) (*Query, error) {
 	if len(raw) > MaxQueryBytes {
 		return nil, fmt.Errorf("%w: %d bytes exceed %d", ErrInvalid, len(raw), MaxQueryBytes)
 	}
+	// Member names are compared as encoding/json matches them to fields
+	// (case-insensitively): "credentials" and "Credentials" are one
+	// member, named twice. Trailing data makes the document invalid JSON.
+	if err := strictjson.CheckFold(raw, maxDepth); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
 	var q Query
 	if err := dec.Decode(&q); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: data after the query", ErrInvalid)
-	}
-	if err := checkDuplicates(raw); err != nil {
-		return nil, err
 	}
 	if err := q.Validate(); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package dcql_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -80,6 +81,11 @@ func TestParse(t *testing.T) {
 		{"zk with type values", `{"credentials": [{"id": "a", "format": "chainid_zk", "meta": {"zk_request": {}, "type_values": [["x"]]}}]}`, dcql.ErrInvalid},
 		{"zk request on sd-jwt", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"], "zk_request": {}}}]}`, dcql.ErrInvalid},
 		{"trailing data", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"]}}]} {}`, dcql.ErrInvalid},
+		{"trailing brace", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"]}}]}}`, dcql.ErrInvalid},
+		{"trailing bracket", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"]}}]}]`, dcql.ErrInvalid},
+		{"member named twice in another case", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"]}}], "Credentials": [{"id": "b", "format": "dc+sd-jwt", "meta": {"vct_values": ["y"]}}]}`, dcql.ErrInvalid},
+		{"member named twice by folding", `{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["x"], "vct_valueſ": ["y"]}}]}`, dcql.ErrInvalid},
+		{"nested too deeply", `{"credentials": [{"id": "a", "format": "chainid_zk", "meta": {"zk_request": {"a":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}}}]}`, dcql.ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := dcql.Parse([]byte(tc.query)); !errors.Is(err, tc.want) {
@@ -210,13 +216,33 @@ func TestCheck(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(specQuery))
 	f.Add([]byte(`{"credentials":[{"id":"a","format":"chainid_zk","meta":{"zk_request":{"id":"r"}}}]}`))
+	f.Add([]byte(`{"credentials":[{"id":"a","format":"dc+sd-jwt","meta":{"vct_values":["x"]}}]}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		q, err := dcql.Parse(b)
 		if err != nil {
+			if !errors.Is(err, dcql.ErrInvalid) && !errors.Is(err, dcql.ErrUnsupported) {
+				t.Fatalf("error %v wraps neither ErrInvalid nor ErrUnsupported", err)
+			}
 			return
+		}
+		if !json.Valid(b) {
+			t.Fatalf("accepted invalid JSON %q", b)
 		}
 		if q.Validate() != nil {
 			t.Fatal("parsed query does not validate")
+		}
+		// What Parse accepts re-encodes to a query it accepts, in a
+		// stable form.
+		out, err := json.Marshal(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q2, err := dcql.Parse(out)
+		if err != nil {
+			t.Fatalf("re-encoded query refused: %v\n%s", err, out)
+		}
+		if out2, _ := json.Marshal(q2); !bytes.Equal(out, out2) {
+			t.Fatalf("re-encoding not stable:\n%s\n%s", out, out2)
 		}
 		_, _ = dcql.Match(q, []dcql.Candidate{{ID: "x", Format: "dc+sd-jwt", Types: []string{"x"}, Claims: json.RawMessage(`{"a":[1,{"b":2}]}`), HolderBinding: true}})
 	})

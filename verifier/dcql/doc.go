@@ -3,8 +3,10 @@
 // against a wallet's credentials, and checks a vp_token response against a
 // query.
 //
-// Parse is strict: unknown members, empty arrays, duplicate or malformed
-// ids, claim paths that are not arrays of strings, non-negative integers and
+// Parse is strict: invalid JSON (trailing data included), unknown members,
+// members named twice (names compared case-insensitively, as encoding/json
+// matches them), nesting deeper than 32, empty arrays, duplicate or
+// malformed ids, claim paths that are not arrays of strings, non-negative integers and
 // nulls, claim_sets naming unknown claims and credential_sets naming unknown
 // credentials are refused with an error wrapping ErrInvalid.
 // trusted_authorities is refused with ErrUnsupported rather than ignored, so

@@ -111,6 +111,12 @@ func (c *Client) Fetch(ctx context.Context, uri string) (*AuthorizationRequest, 
 		if err := c.checkURL(ru, "request_uri"); err != nil {
 			return nil, err
 		}
+		// An unsigned (redirect_uri) request is fetched only from the
+		// origin of the client_id, where the response goes too; the
+		// wallet makes no request elsewhere on a link's say-so.
+		if suffix, ok := strings.CutPrefix(clientID, PrefixRedirectURI); ok && !sameOrigin(ru, suffix) {
+			return nil, badRequest("request_uri %q is not on the origin of the redirect_uri client_id %q", ru, suffix)
+		}
 		obj, err := c.fetchObject(ctx, ru)
 		if err != nil {
 			return nil, err
@@ -141,6 +147,26 @@ func (c *Client) Fetch(ctx context.Context, uri string) (*AuthorizationRequest, 
 		return nil, err
 	}
 	return req, nil
+}
+
+// sameOrigin reports whether two absolute URLs have the same scheme, host
+// and port.
+func sameOrigin(a, b string) bool {
+	ua, err := url.Parse(a)
+	if err != nil {
+		return false
+	}
+	ub, err := url.Parse(b)
+	if err != nil {
+		return false
+	}
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		return map[string]string{"https": "443", "http": "80"}[strings.ToLower(u.Scheme)]
+	}
+	return ua.Host != "" && strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Hostname(), ub.Hostname()) && port(ua) == port(ub)
 }
 
 func (c *Client) fetchObject(ctx context.Context, uri string) (string, error) {

@@ -447,3 +447,40 @@ func TestResponseKeyNotStored(t *testing.T) {
 		t.Fatalf("another secret: %v", err)
 	}
 }
+
+// TestRedirectURIRequestURIOrigin: a redirect_uri request is fetched only
+// from the client_id's origin; a link pointing the wallet at another host
+// is refused before any request is made there.
+func TestRedirectURIRequestURIOrigin(t *testing.T) {
+	f := newFixture(t)
+	c := f.create(t, oid4vp.CreateRequest{ClientIDPrefix: oid4vp.PrefixRedirectURI})
+	hits := 0
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		jwt, err := f.svc.RequestObject(r.Context(), c.ID)
+		if err != nil {
+			http.Error(w, err.Error(), 404)
+			return
+		}
+		w.Header().Set("Content-Type", oid4vp.MediaTypeRequestObject)
+		w.Write([]byte(jwt))
+	}))
+	t.Cleanup(other.Close)
+	for name, ru := range map[string]string{
+		"other host":   other.URL + "/r/" + c.ID + "/request",
+		"other scheme": strings.Replace(c.RequestURI, "http://", "https://", 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			q := url.Values{"client_id": {c.ClientID}, "request_uri": {ru}}
+			if _, err := f.client.Fetch(t.Context(), oid4vp.Scheme+"?"+q.Encode()); !errors.Is(err, oid4vp.ErrRequestObject) {
+				t.Fatalf("want ErrRequestObject, got %v", err)
+			}
+		})
+	}
+	if hits != 0 {
+		t.Fatalf("the wallet fetched from another origin %d times", hits)
+	}
+	if _, err := f.client.Fetch(t.Context(), c.URI); err != nil {
+		t.Fatalf("request_uri on the client_id's origin: %v", err)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+
+	"github.com/chainid/chainid/internal/strictjson"
 )
 
 // Sentinels wrapped by Parse, ParseSubmission and the evaluators.
@@ -24,6 +26,8 @@ const (
 	MaxFields          = 64
 	MaxPaths           = 16
 	MaxNesting         = 8
+	// maxJSONDepth bounds the nesting of a definition or submission.
+	maxJSONDepth = 64
 )
 
 // Rules of a submission requirement.
@@ -104,6 +108,12 @@ type SubmissionRequirement struct {
 func Parse(raw []byte) (*Definition, error) {
 	if len(raw) > MaxDefinitionBytes {
 		return nil, fmt.Errorf("%w: definition exceeds %d bytes", ErrInvalid, MaxDefinitionBytes)
+	}
+	// A member named twice would be read as its last value here and as
+	// its first by other parsers. Filters hold JSON Schema "properties",
+	// case-sensitive names, so names are compared exactly.
+	if err := strictjson.Check(raw, maxJSONDepth); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	var wrapper map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &wrapper); err != nil {

@@ -2,13 +2,15 @@ package presexch_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/chainid/chainid/verifier/presexch"
 )
 
-// FuzzParse: Parse never panics, and what it accepts marshals to a
-// definition it accepts again.
+// FuzzParse: Parse never panics, its errors wrap ErrInvalid or
+// ErrUnsupported, and what it accepts marshals to a definition it accepts
+// again.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"basic_example.json", "single_group_example.json", "pd_filter.json", "format_example.json"} {
 		f.Add(readFile(f, name))
@@ -18,6 +20,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		d, err := presexch.Parse(raw)
 		if err != nil {
+			if !errors.Is(err, presexch.ErrInvalid) && !errors.Is(err, presexch.ErrUnsupported) {
+				t.Fatalf("error %v wraps neither ErrInvalid nor ErrUnsupported", err)
+			}
 			return
 		}
 		b, err := json.Marshal(d)

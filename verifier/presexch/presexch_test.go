@@ -52,6 +52,9 @@ func TestParse(t *testing.T) {
 		{"no constraints", def(`{"id":"a"}`), presexch.ErrInvalid},
 		{"no id", `{"input_descriptors":[` + passport + `]}`, presexch.ErrInvalid},
 		{"unknown member", def(passport, `"extra":1`), presexch.ErrInvalid},
+		{"member named twice", `{"id":"x","id":"y","input_descriptors":[` + passport + `]}`, presexch.ErrInvalid},
+		{"filter property named twice", def(`{"id":"a","constraints":{"fields":[{"path":["$.a"],"filter":{"type":"string","type":"integer"}}]}}`), presexch.ErrInvalid},
+		{"filter properties differing in case", def(`{"id":"a","constraints":{"fields":[{"path":["$.a"],"filter":{"type":"object","properties":{"n":{"const":1},"N":{"const":2}}}}]}}`), nil},
 		{"unknown field member", def(`{"id":"a","constraints":{"fields":[{"path":["$.a"],"x":1}]}}`), presexch.ErrInvalid},
 		{"frame", def(passport, `"frame":{}`), presexch.ErrUnsupported},
 		{"predicate", def(`{"id":"a","constraints":{"fields":[{"path":["$.a"],"filter":{"type":"integer"},"predicate":"required"}]}}`), presexch.ErrUnsupported},
@@ -292,6 +295,7 @@ func TestParseSubmission(t *testing.T) {
 		"no format":        `{"id":"s","definition_id":"d","descriptor_map":[{"id":"a","path":"$"}]}`,
 		"wildcard path":    `{"id":"s","definition_id":"d","descriptor_map":[{"id":"a","format":"ldp_vc","path":"$.verifiableCredential[*]"}]}`,
 		"unknown member":   `{"id":"s","definition_id":"d","descriptor_map":[{"id":"a","format":"ldp_vc","path":"$","x":1}]}`,
+		"id named twice":   `{"id":"s","definition_id":"d","descriptor_map":[{"id":"a","format":"ldp_vc","path":"$","ID":"b"}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := presexch.ParseSubmission([]byte(raw)); err == nil {

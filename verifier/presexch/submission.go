@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/chainid/chainid/internal/strictjson"
 )
 
 // Submission is a presentation_submission.
@@ -40,12 +42,20 @@ func ParseSubmission(raw []byte) (*Submission, error) {
 	if len(raw) > MaxDefinitionBytes {
 		return nil, fmt.Errorf("%w: submission exceeds %d bytes", ErrInvalid, MaxDefinitionBytes)
 	}
+	if err := strictjson.Check(raw, maxJSONDepth); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
 	var wrapper map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &wrapper); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if inner, ok := wrapper["presentation_submission"]; ok {
 		raw = inner
+	}
+	// The submission itself has no free-form objects: its names are also
+	// compared as encoding/json matches them ("id" and "ID" are one).
+	if err := strictjson.CheckFold(raw, maxJSONDepth); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	s := new(Submission)
 	if err := strictDecode(raw, s, "presentation submission"); err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chainid/chainid/credentials/zkcred"
 	"github.com/chainid/chainid/did"
+	"github.com/chainid/chainid/internal/strictjson"
 	"github.com/chainid/chainid/zkp"
 )
 
@@ -523,53 +524,11 @@ func strictJSON(b []byte, dst any) error {
 	return nil
 }
 
-// checkDuplicates refuses objects that name a member twice (compared
-// case-insensitively, as encoding/json matches fields) and nesting deeper
+// checkDuplicates refuses invalid JSON, objects that name a member twice
+// (compared as encoding/json matches fields: case-insensitively, with
+// Unicode folding, so "scope" and "ſcope" are one name) and nesting deeper
 // than 32.
-func checkDuplicates(b []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	type frame struct {
-		object bool
-		key    bool
-		names  map[string]bool
-	}
-	var stack []*frame
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		top := (*frame)(nil)
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if name, isName := tok.(string); isName && top != nil && top.object && top.key {
-			folded := strings.ToLower(name)
-			if top.names[folded] {
-				return fmt.Errorf("member %q appears twice", name)
-			}
-			top.names[folded] = true
-			top.key = false
-			continue
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			if len(stack) >= 32 {
-				return errors.New("JSON nested too deeply")
-			}
-			stack = append(stack, &frame{object: tok == json.Delim('{'), key: tok == json.Delim('{'), names: map[string]bool{}})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-		}
-		if len(stack) > 0 && stack[len(stack)-1].object {
-			stack[len(stack)-1].key = true
-		}
-	}
-}
+func checkDuplicates(b []byte) error { return strictjson.CheckFold(b, 32) }
 
 func printable(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -193,6 +193,9 @@ func TestParseRequestRefuses(t *testing.T) {
 		"open beyond MaxTTL": mutate(func(r *Request) { r.Expires = r.Now.Add(MaxTTL + time.Second) }),
 		"enum values on int": mutate(func(r *Request) { r.Attributes[0].Values = []string{"a"} }),
 		"unknown op":         mutate(func(r *Request) { r.Predicates[0].Op = "none" }),
+		// encoding/json matches "ſcope" to Scope (Unicode folding), so it
+		// names the member twice although no lower-casing shows it.
+		"duplicate by folding": strings.Replace(string(good), `"scope":`, `"ſcope":"other","scope":`, 1),
 	}
 	for name, doc := range tests {
 		t.Run(name, func(t *testing.T) {
