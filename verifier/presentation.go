@@ -224,6 +224,19 @@ func (r *run) zk(ctx context.Context, obj json.RawMessage) {
 		r.skip("no expected nonce", CheckZKProof)
 		return
 	}
+	var head struct {
+		Issuer string `json:"issuer"`
+	}
+	if json.Unmarshal(obj, &head) == nil && head.Issuer != "" && !slices.Contains(r.pol.Optional, CheckTrustedIssuer) &&
+		!r.pol.AnyIssuer && !slices.Contains(r.pol.TrustedIssuers, head.Issuer) {
+		// Not handed to Config.ZK either: a proof the policy refuses
+		// anyway must not redeem its single-use request or record its
+		// nullifier.
+		r.pass(CheckSyntax, "a ZK proof object")
+		r.trusted(head.Issuer)
+		r.skip("the issuer is not trusted", CheckZKProof, CheckHolderBinding)
+		return
+	}
 	zr, err := r.v.cfg.ZK.VerifyZK(ctx, obj, ZKExpect{
 		Nonce: r.in.Nonce, Audience: r.in.Audience, TrustedIssuers: r.pol.TrustedIssuers, AnyIssuer: r.pol.AnyIssuer,
 		Now: r.now, Leeway: r.leeway(),

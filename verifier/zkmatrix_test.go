@@ -273,3 +273,42 @@ func TestZKNeedsNonce(t *testing.T) {
 		t.Fatalf("with its nonce: %v %+v", err, res)
 	}
 }
+
+// countingZK counts the proofs handed to the ZK verifier.
+type countingZK struct {
+	next  verifier.ZKVerifier
+	calls int
+}
+
+func (c *countingZK) VerifyZK(ctx context.Context, proof json.RawMessage, exp verifier.ZKExpect) (*verifier.ZKResult, error) {
+	c.calls++
+	return c.next.VerifyZK(ctx, proof, exp)
+}
+
+// TestZKUntrustedIssuerNotRedeemed: a proof whose issuer the policy does not
+// trust never reaches the ZK service (which would redeem its single-use
+// request and record its nullifier); with trust optional it does.
+func TestZKUntrustedIssuerNotRedeemed(t *testing.T) {
+	k := newKit(t)
+	zkv, _ := loadZK(t)
+	counter := &countingZK{next: zkv}
+	v, err := verifier.New(verifier.Config{Keys: k.keys, Now: func() time.Time { return now }, ZK: counter, Contexts: contexts(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := verifier.Input{Presentation: k.zkSub, Nonce: zkNonce, Audience: audience}
+	res, err := v.Verify(context.Background(), in, verifier.Policy{TrustedIssuers: []string{p256DID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verified || !has(res, verifier.CheckTrustedIssuer, false) || counter.calls != 0 {
+		t.Fatalf("untrusted issuer: verified %v, %d calls to the ZK service, checks %+v", res.Verified, counter.calls, res.Checks)
+	}
+	optional := verifier.Policy{TrustedIssuers: []string{p256DID}, Optional: []string{verifier.CheckTrustedIssuer}}
+	if res, err = v.Verify(context.Background(), in, optional); err != nil {
+		t.Fatal(err)
+	}
+	if !res.Verified || counter.calls != 1 {
+		t.Fatalf("trust optional: verified %v, %d calls, checks %+v", res.Verified, counter.calls, res.Checks)
+	}
+}
