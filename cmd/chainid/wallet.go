@@ -159,9 +159,11 @@ func newWalletPresentCommand(cfg *Config, wf *walletFlags, stdout io.Writer) *co
 	cmd := &cobra.Command{
 		Use:   "present REQUEST_URI",
 		Short: "Answer an OpenID4VP presentation request (openid4vp://…)",
-		Long: "Fetches the request, verifies the verifier's signed request object, picks credentials that\n" +
-			"satisfy its DCQL query, discloses only the requested claims and posts the response.\n" +
-			"--dry-run shows what would be sent.",
+		Long: "Fetches the request (a decentralized_identifier: verifier's request object must be signed by\n" +
+			"that DID's key; a redirect_uri: verifier is unsigned and is identified only by its URL, which the\n" +
+			"request must come from and the response goes to), picks credentials that satisfy its DCQL query,\n" +
+			"discloses only the requested claims and posts the response. --dry-run shows the verifier and\n" +
+			"what would be sent without sending it.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			return withWallet(c, wf, func(ctx context.Context, w *wallet.Wallet) error {
