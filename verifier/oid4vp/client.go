@@ -232,7 +232,9 @@ func (c *Client) VerifyRequestObject(ctx context.Context, compact, clientID stri
 	default:
 		return nil, badRequest("client_id %q has no supported prefix (redirect_uri:, decentralized_identifier:)", clientID)
 	}
-	if err := strictjson.Check(payload, maxJSONDepth); err != nil {
+	// Names are compared as encoding/json matches them to fields, so
+	// "client_id" and "Client_ID" cannot both appear (the last would win).
+	if err := strictjson.CheckFold(payload, maxJSONDepth); err != nil {
 		return nil, badRequest("request object payload: %s", err.Error())
 	}
 	var req AuthorizationRequest

@@ -226,6 +226,22 @@ func TestRequestObjectRefusals(t *testing.T) {
 	if _, err := f.client.VerifyRequestObject(t.Context(), jwt, c.ClientID); err != nil {
 		t.Fatalf("genuine request object: %v", err)
 	}
+	// An unsigned redirect_uri request object naming a member twice in
+	// another case (encoding/json would take the last one).
+	r := f.create(t, oid4vp.CreateRequest{ClientIDPrefix: oid4vp.PrefixRedirectURI})
+	plain, err := f.svc.RequestObject(t.Context(), r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp := strings.Split(plain, ".")
+	body, _ := enc.DecodeString(pp[1])
+	if _, err := f.client.VerifyRequestObject(t.Context(), plain, r.ClientID); err != nil {
+		t.Fatalf("genuine unsigned request object: %v", err)
+	}
+	dup := pp[0] + "." + enc.EncodeToString([]byte(strings.Replace(string(body), "{", `{"Response_URI":"https://evil.example/cb",`, 1))) + "."
+	if _, err := f.client.VerifyRequestObject(t.Context(), dup, r.ClientID); !errors.Is(err, oid4vp.ErrRequestObject) {
+		t.Fatalf("request object with a case-folded duplicate member: %v", err)
+	}
 	// Expired: neither the service nor the wallet accepts it.
 	f.now = f.now.Add(oid4vp.DefaultRequestTTL + 2*oid4vp.DefaultClockSkew)
 	if _, err := f.client.VerifyRequestObject(t.Context(), jwt, c.ClientID); !errors.Is(err, oid4vp.ErrRequestObject) {
