@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,7 +42,7 @@ func (r *run) credential(ctx context.Context, it item) Credential {
 // package; it returns whether verification may go on, and whether only the
 // validity check failed (the caller re-verifies with a huge leeway to see
 // the authentic content).
-func (r *run) front(err error, rec *recorder, who string, syntax func(error) bool, timeErr func(error) bool, alg string) (ok, expired bool) {
+func (r *run) front(err error, rec *recorder, who string, syntax func(error) bool, timeErr func(error) bool, algs ...string) (ok, expired bool) {
 	switch {
 	case err == nil:
 	case syntax(err):
@@ -67,10 +68,10 @@ func (r *run) front(err error, rec *recorder, who string, syntax func(error) boo
 		r.skip("no usable "+who+" key", CheckSignature)
 		return false, false
 	}
-	if !r.algCheck(alg) {
+	if !r.algCheck(algs...) {
 		return false, false
 	}
-	r.pass(CheckSignature, alg+" signature verified")
+	r.pass(CheckSignature, strings.Join(algs, ", ")+" signature verified")
 	return true, err != nil
 }
 
@@ -135,6 +136,22 @@ func diSuiteAlg(s dataintegrity.Cryptosuite) string {
 	return AlgEdDSA
 }
 
+// diAlgs names the algorithms of every proof of a proof set or chain, each
+// once, in proof order ("" when there is no proof to name), so that the
+// policy's algorithms are checked against all of them.
+func diAlgs(res *dataintegrity.Result) []string {
+	if res == nil || len(res.Proofs) == 0 {
+		return []string{""}
+	}
+	var algs []string
+	for _, p := range res.Proofs {
+		if a := diSuiteAlg(p.Cryptosuite); !slices.Contains(algs, a) {
+			algs = append(algs, a)
+		}
+	}
+	return algs
+}
+
 func diSyntax(err error) bool {
 	return errors.Is(err, dataintegrity.ErrMalformed) || errors.Is(err, dataintegrity.ErrNoProof) ||
 		errors.Is(err, dataintegrity.ErrContext) || errors.Is(err, dataintegrity.ErrUndefinedTerm) ||
@@ -164,11 +181,7 @@ func (r *run) diCredential(ctx context.Context, obj json.RawMessage) Credential 
 		return out
 	}
 	rec := &recorder{keys: r.v.cfg.Keys}
-	res, err := di.Verify(ctx, obj, rec, dataintegrity.VerifyOptions{})
-	alg := ""
-	if res != nil && len(res.Proofs) > 0 {
-		alg = diSuiteAlg(res.Proofs[0].Cryptosuite)
-	}
+	res, err := di.Verify(ctx, obj, rec, dataintegrity.VerifyOptions{Leeway: r.leeway()})
 	if err != nil && (errors.Is(err, dataintegrity.ErrIssuer) || errors.Is(err, dataintegrity.ErrPurpose)) {
 		r.pass(CheckSyntax, "well formed")
 		r.failErr(CheckIssuerKey, err)
@@ -176,7 +189,7 @@ func (r *run) diCredential(ctx context.Context, obj json.RawMessage) Credential 
 		r.skip("signature not verified", credentialTail...)
 		return out
 	}
-	ok, proofExpired := r.front(err, rec, "issuer", diSyntax, func(err error) bool { return errors.Is(err, dataintegrity.ErrExpired) }, alg)
+	ok, proofExpired := r.front(err, rec, "issuer", diSyntax, func(err error) bool { return errors.Is(err, dataintegrity.ErrExpired) }, diAlgs(res)...)
 	if !ok {
 		r.skip("signature not verified", credentialTail...)
 		return out

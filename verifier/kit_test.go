@@ -79,7 +79,7 @@ func (d docs) Resolve(_ context.Context, id did.DID, _ did.ResolveOptions) (*did
 type kit struct {
 	t      testing.TB
 	ed     ed25519.PrivateKey // issuer #ed (assertionMethod), also #auth (authentication only)
-	p256   *ecdsa.PrivateKey  // p256 issuer #p
+	p256   *ecdsa.PrivateKey  // p256 issuer #p, also issuer #ec (assertionMethod)
 	holder ed25519.PrivateKey // holder #h (authentication)
 	rogue  ed25519.PrivateKey // rogue #r (assertionMethod), untrusted
 	rogueP *ecdsa.PrivateKey  // roguep #r, untrusted
@@ -122,8 +122,8 @@ func newKit(t testing.TB) *kit {
 		}
 		d[id] = doc
 	}
-	add(issuerDID, map[string]crypto.PublicKey{"ed": k.ed.Public(), "auth": k.ed.Public()},
-		map[string][]string{"assertionMethod": {"ed"}, "authentication": {"auth"}})
+	add(issuerDID, map[string]crypto.PublicKey{"ed": k.ed.Public(), "auth": k.ed.Public(), "ec": k.p256.Public()},
+		map[string][]string{"assertionMethod": {"ed", "ec"}, "authentication": {"auth"}})
 	add(p256DID, map[string]crypto.PublicKey{"p": k.p256.Public()}, map[string][]string{"assertionMethod": {"p"}})
 	add(holderDID, map[string]crypto.PublicKey{"h": k.holder.Public(), "ha": k.holder.Public()},
 		map[string][]string{"authentication": {"h"}, "assertionMethod": {"ha"}})

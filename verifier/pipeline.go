@@ -322,12 +322,15 @@ func (r *run) trusted(issuer string) {
 	}
 }
 
-// algCheck refuses an algorithm outside the policy; it reports false (and
-// the failed signature check) when refused.
-func (r *run) algCheck(alg string) bool {
-	if r.pol.acceptsAlg(alg) {
-		return true
+// algCheck refuses an algorithm outside the policy (any of several, for a
+// Data Integrity proof set or chain); it reports false (and the failed
+// signature check) when refused.
+func (r *run) algCheck(algs ...string) bool {
+	for _, alg := range algs {
+		if !r.pol.acceptsAlg(alg) {
+			r.fail(CheckSignature, fmt.Sprintf("algorithm %q is not accepted by the policy", alg))
+			return false
+		}
 	}
-	r.fail(CheckSignature, fmt.Sprintf("algorithm %q is not accepted by the policy", alg))
-	return false
+	return true
 }

@@ -166,7 +166,7 @@ func (r *run) diPresentation(ctx context.Context, obj json.RawMessage) {
 		r.failErr(CheckSyntax, fmt.Errorf("load JSON-LD contexts: %w", err))
 		return
 	}
-	opts := dataintegrity.VerifyOptions{Purpose: dataintegrity.Authentication, Challenge: challenge}
+	opts := dataintegrity.VerifyOptions{Purpose: dataintegrity.Authentication, Challenge: challenge, Leeway: r.leeway()}
 	if len(domains) > 0 {
 		opts.Domain = domains[0]
 	}
@@ -175,10 +175,6 @@ func (r *run) diPresentation(ctx context.Context, obj json.RawMessage) {
 	}
 	rec := &recorder{keys: r.v.cfg.Keys}
 	res, err := di.Verify(ctx, obj, rec, opts)
-	alg := ""
-	if res != nil && len(res.Proofs) > 0 {
-		alg = diSuiteAlg(res.Proofs[0].Cryptosuite)
-	}
 	if err != nil && (errors.Is(err, dataintegrity.ErrIssuer) || errors.Is(err, dataintegrity.ErrPurpose)) {
 		r.pass(CheckSyntax, "well formed")
 		r.failErr(CheckIssuerKey, err)
@@ -186,7 +182,7 @@ func (r *run) diPresentation(ctx context.Context, obj json.RawMessage) {
 		r.bindingResult(bindReason, "signature not verified")
 		return
 	}
-	ok, expired := r.front(err, rec, "holder", diSyntax, func(err error) bool { return errors.Is(err, dataintegrity.ErrExpired) }, alg)
+	ok, expired := r.front(err, rec, "holder", diSyntax, func(err error) bool { return errors.Is(err, dataintegrity.ErrExpired) }, diAlgs(res)...)
 	if !ok {
 		r.skip("signature not verified", CheckValidity)
 		r.bindingResult(bindReason, "signature not verified")

@@ -207,7 +207,7 @@ func (v *Verifier) fetchList(ctx context.Context, url string, now time.Time, lee
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrStatusFetch, err)
 		}
-		res, err := di.Verify(ctx, it.object, v.cfg.Keys, dataintegrity.VerifyOptions{})
+		res, err := di.Verify(ctx, it.object, v.cfg.Keys, dataintegrity.VerifyOptions{Leeway: leeway})
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrStatusFetch, url, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,93 @@ func TestTrustDecisions(t *testing.T) {
 			res, err := k.v.Verify(context.Background(), in, verifier.Policy{TrustedIssuers: []string{p256DID}, Algorithms: []string{verifier.AlgES256, verifier.AlgEdDSA}})
 			if err != nil || !res.Verified {
 				t.Fatalf("%v %+v", err, res)
+			}
+		})
+	}
+}
+
+// TestProofSetAlgorithms: every proof of a Data Integrity proof set or
+// chain is held to Policy.Algorithms, not only the first.
+func TestProofSetAlgorithms(t *testing.T) {
+	k := newKit(t)
+	ctx := context.Background()
+	first, err := k.di.AddProof(ctx, k.credential(opts{}), k.ed, issuerDID+"#ed", dataintegrity.EdDSARDFC2022,
+		dataintegrity.ProofOptions{ID: "urn:uuid:p1", Created: now.Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := func(o dataintegrity.ProofOptions) json.RawMessage {
+		o.ID, o.Created = "urn:uuid:p2", now.Add(-time.Hour)
+		out, err := k.di.AddProof(ctx, first, k.p256, issuerDID+"#ec", dataintegrity.ECDSARDFC2019, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	set, chain := second(dataintegrity.ProofOptions{}), second(dataintegrity.ProofOptions{PreviousProof: []string{"urn:uuid:p1"}})
+	for name, doc := range map[string]json.RawMessage{"set": set, "chain": chain} {
+		for _, tc := range []struct {
+			algs []string
+			ok   bool
+		}{
+			{[]string{verifier.AlgEdDSA}, false},
+			{[]string{verifier.AlgES256}, false},
+			{[]string{verifier.AlgEdDSA, verifier.AlgES256}, true},
+			{nil, true},
+		} {
+			t.Run(fmt.Sprintf("%s %v", name, tc.algs), func(t *testing.T) {
+				res, err := k.v.Verify(ctx, verifier.Input{Credential: doc},
+					verifier.Policy{TrustedIssuers: []string{issuerDID}, Algorithms: tc.algs, Optional: []string{verifier.CheckStatus, verifier.CheckSchema}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Verified != tc.ok || has(res, verifier.CheckSignature, false) == tc.ok {
+					t.Fatalf("verified %v, want %v: %+v", res.Verified, tc.ok, res.Checks)
+				}
+			})
+		}
+	}
+}
+
+// TestProofExpiresLeeway: a Data Integrity proof's expires is read with the
+// policy's leeway, like the credential's own validity times.
+func TestProofExpiresLeeway(t *testing.T) {
+	k := newKit(t)
+	ctx := context.Background()
+	cred, err := k.di.AddProof(ctx, k.credential(opts{}), k.ed, issuerDID+"#ed", dataintegrity.EdDSARDFC2022,
+		dataintegrity.ProofOptions{Created: now.Add(-time.Hour), Expires: now.Add(-2 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vp, err := k.di.AddProof(ctx, func() []byte {
+		raw, _ := json.Marshal(map[string]any{"@context": []string{"https://www.w3.org/ns/credentials/v2"}, "type": []string{"VerifiablePresentation"},
+			"holder": holderDID, "verifiableCredential": []json.RawMessage{k.ldp(opts{}, dataintegrity.EdDSARDFC2022)}})
+		return raw
+	}(), k.holder, holderDID+"#h", dataintegrity.EdDSAJCS2022, dataintegrity.ProofOptions{Purpose: dataintegrity.Authentication,
+		Challenge: nonce, Domain: audience, Created: now.Add(-time.Hour), Expires: now.Add(-2 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		in     verifier.Input
+		leeway time.Duration
+		ok     bool
+	}{
+		{"credential, no leeway", verifier.Input{Credential: cred}, 0, false},
+		{"credential, short leeway", verifier.Input{Credential: cred}, time.Minute, false},
+		{"credential, leeway", verifier.Input{Credential: cred}, 5 * time.Minute, true},
+		{"presentation, no leeway", verifier.Input{Presentation: vp, Nonce: nonce, Audience: audience}, 0, false},
+		{"presentation, leeway", verifier.Input{Presentation: vp, Nonce: nonce, Audience: audience}, 5 * time.Minute, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := k.v.Verify(ctx, tc.in, verifier.Policy{TrustedIssuers: []string{issuerDID}, Leeway: verifier.Duration(tc.leeway),
+				Optional: []string{verifier.CheckStatus, verifier.CheckSchema}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verified != tc.ok || has(res, verifier.CheckValidity, false) == tc.ok {
+				t.Fatalf("verified %v, want %v: %+v", res.Verified, tc.ok, res.Checks)
 			}
 		})
 	}

@@ -199,8 +199,7 @@ func (s *services) openID4VCI(ctx context.Context) (*oidState, error) {
 		st.bySchema[sc.ID] = []string{sdID, jwtID}
 	}
 	if s.nonceKey == nil {
-		s.nonceKey = make([]byte, 32)
-		if _, err := rand.Read(s.nonceKey); err != nil {
+		if s.nonceKey, err = s.oid4vciNonceKey(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -224,6 +223,35 @@ func (s *services) openID4VCI(ctx context.Context) (*oidState, error) {
 	st.svc = svc
 	s.oid = st
 	return st, nil
+}
+
+// oid4vciNonceKeyLabel names the OpenID4VCI c_nonce key among the OpenID
+// provider's derived keys.
+const oid4vciNonceKeyLabel = "chainid oid4vci c_nonce v1"
+
+// oid4vciNonceKey is the HMAC key of OpenID4VCI c_nonces
+// (oid4vci.Config.NonceKey), derived from the OpenID provider's root key in
+// the keystore, so that a c_nonce handed out before a restart, or by
+// another replica over the same data, is accepted. When the provider
+// cannot start or derive it, the key is random for the life of the process
+// (logged: c_nonces then do not survive a restart).
+func (s *services) oid4vciNonceKey(ctx context.Context) ([]byte, error) {
+	p, err := s.oidcProvider(ctx)
+	if err == nil && p == nil {
+		err = errors.New("no OpenID provider")
+	}
+	if err == nil {
+		var k []byte
+		if k, err = p.DeriveKey(oid4vciNonceKeyLabel); err == nil {
+			return k, nil
+		}
+	}
+	s.log.WarnContext(ctx, "OpenID4VCI c_nonces use a random key for this process only", "error", err.Error())
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, fmt.Errorf("draw the c_nonce key: %w", err)
+	}
+	return k, nil
 }
 
 // Metadata is the credential issuer metadata.

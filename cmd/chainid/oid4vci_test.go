@@ -1,16 +1,19 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -335,4 +338,81 @@ func TestOpenID4VCIAndKeyRotation(t *testing.T) {
 			t.Fatalf("unknown issuer: %d %s", r.status, r.body)
 		}
 	})
+}
+
+// serveIssuerAt runs serve with the default issuer on addr and returns its
+// base URL and a stop function (also run when the test ends).
+func serveIssuerAt(t *testing.T, data, addr string) (string, func()) {
+	t.Helper()
+	cfg := &Config{Data: data, Addr: addr, ChainListen: cliChainListen, LogLevel: "error", LogFormat: "text",
+		ShutdownTimeout: 5 * time.Second, DefaultIssuer: true}
+	if err := cfg.validateCommon(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan string, 1), make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, cfg.logger(io.Discard), ready) }()
+	select {
+	case u := <-ready:
+		var once sync.Once
+		stop := func() {
+			once.Do(func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("serve: %v", err)
+				}
+			})
+		}
+		t.Cleanup(stop)
+		return u, stop
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("server did not start")
+	}
+	return "", nil
+}
+
+// TestOpenID4VCINonceSurvivesRestart: the c_nonce key derives from the
+// keystore, so a c_nonce handed out before a restart of serve is accepted
+// after it (once).
+func TestOpenID4VCINonceSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	data, dir := t.TempDir(), t.TempDir()
+	schema, _ := writeFiles(t, dir)
+	base, stop := serveIssuerAt(t, data, "127.0.0.1:0")
+	flags := []string{"--data", data}
+	mustCLI(t, append(flags, "schema", "add", schema)...)
+	n := decodeAs[oid4vci.NonceResponse](t, call(t, http.MethodPost, base+"/nonce", "", nil), http.StatusOK).CNonce
+	if n == "" {
+		t.Fatal("no c_nonce")
+	}
+	stop()
+
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := serveIssuerAt(t, data, u.Host); again != base {
+		t.Fatalf("restarted at %s, want %s (the credential issuer id)", again, base)
+	}
+	subjectFile := filepath.Join(dir, "holderless.json")
+	if err := os.WriteFile(subjectFile, []byte(`{"name":"Erika Mustermann","birthDate":"1990-05-01"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	uri := strings.TrimSpace(mustCLI(t, append(flags, "vc", "offer", "--schema", "https://schemas.example/employee", "--subject", subjectFile)...))
+	_, code := preAuthorizedCode(t, uri)
+	tok := decodeAs[oid4vci.TokenResponse](t, postForm(t, base+"/token",
+		url.Values{"grant_type": {oid4vci.GrantTypePreAuthorizedCode}, "pre-authorized_code": {code}}), http.StatusOK)
+	_, holder, _ := ed25519.GenerateKey(rand.Reader)
+	request := func() httpResp {
+		return call(t, http.MethodPost, base+"/credential", tok.AccessToken,
+			map[string]any{"credential_configuration_id": "employee_sd_jwt", "proofs": map[string]any{"jwt": []string{holderProof(t, holder, base, n)}}})
+	}
+	if res := decodeAs[oid4vci.CredentialResponse](t, request(), http.StatusOK); len(res.Credentials) != 1 {
+		t.Fatalf("credentials %+v", res)
+	}
+	oauthError(t, request(), 400, oid4vci.CodeInvalidNonce) // still single use
 }

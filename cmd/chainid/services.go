@@ -37,7 +37,8 @@ type services struct {
 
 	// oid is the OpenID4VCI service over the default issuer's schemas,
 	// built on first use and dropped when they change; nonceKey
-	// authenticates its c_nonces for the life of the process.
+	// authenticates its c_nonces (derived from the keystore, see
+	// oid4viciNonceKey).
 	oidMu    sync.Mutex
 	oid      *oidState
 	nonceKey []byte

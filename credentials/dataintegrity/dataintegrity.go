@@ -331,6 +331,10 @@ type VerifyOptions struct {
 	Challenge string
 	// Domain must be (one of) each proof's domain when set.
 	Domain string
+	// Leeway is the clock skew tolerated on each proof's expires: a proof
+	// is expired only once the clock is past expires + Leeway. Negative
+	// means zero.
+	Leeway time.Duration
 }
 
 // ProofResult reports one proof of a secured document.
@@ -492,7 +496,7 @@ func (p *Processor) verifyOne(ctx context.Context, doc map[string]any, all []map
 	if opts.Domain != "" && !slices.Contains(domains, opts.Domain) {
 		return fmt.Errorf("%w: domain does not match", ErrPurpose)
 	}
-	if !expires.IsZero() && p.cfg.Now().After(expires) {
+	if !expires.IsZero() && p.cfg.Now().After(expires.Add(max(opts.Leeway, 0))) {
 		return fmt.Errorf("%w at %s", ErrExpired, expires.Format(time.RFC3339))
 	}
 	if !p.cfg.SkipIssuerMatch && party != "" && (purpose == AssertionMethod || purpose == Authentication) && pr.Controller != party {

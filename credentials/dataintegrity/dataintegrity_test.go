@@ -242,6 +242,43 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
+// TestExpiresLeeway: a proof's expires is compared with the clock less the
+// leeway the verifier passes in, not more.
+func TestExpiresLeeway(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := newProcessor(t, dataintegrity.Config{Now: func() time.Time { return now }})
+	k := newEd25519(t)
+	doc, err := p.AddProof(ctx, credential(k.DID), k.Signer, k.VM, dataintegrity.EdDSARDFC2022,
+		dataintegrity.ProofOptions{Expires: now.Add(-2 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		leeway time.Duration
+		ok     bool
+	}{
+		{"no leeway", 0, false},
+		{"leeway shorter than the lateness", time.Minute, false},
+		{"negative leeway", -time.Hour, false},
+		{"leeway covering the lateness", 5 * time.Minute, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := p.Verify(ctx, doc, newDIDKeys(), dataintegrity.VerifyOptions{Leeway: tc.leeway})
+			if tc.ok {
+				if err != nil || !res.Verified() {
+					t.Fatalf("within the leeway: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, dataintegrity.ErrExpired) {
+				t.Fatalf("want ErrExpired, got %v", err)
+			}
+		})
+	}
+}
+
 func TestAddProofRefusals(t *testing.T) {
 	ctx := context.Background()
 	p := newProcessor(t, dataintegrity.Config{})

@@ -28,7 +28,8 @@ type Config struct {
 	// BaseURL is this app's public URL; the redirect URI registered with
 	// chainid is BaseURL+"/callback".
 	BaseURL string
-	// Scopes beyond "openid"; nil means profile.
+	// Scopes beyond "openid"; nil means profile, empty asks for openid
+	// alone.
 	Scopes []string
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,5 +137,71 @@ func TestCallback(t *testing.T) {
 				t.Fatalf("home after sign-in: %s", body)
 			}
 		})
+	}
+}
+
+// TestScopeFlag: --scope chooses the scopes of the authorization request.
+func TestScopeFlag(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		want  []string // Config.Scopes
+		fails bool
+	}{
+		{"default", nil, []string{"profile"}, false},
+		{"openid email", []string{"--scope", "openid email"}, []string{"email"}, false},
+		{"order and repeats", []string{"--scope", " email openid  email profile"}, []string{"email", "profile"}, false},
+		{"openid alone", []string{"--scope", "openid"}, []string{}, false},
+		{"without openid", []string{"--scope", "email"}, nil, true},
+		{"empty", []string{"--scope", ""}, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := parseFlags(append([]string{"--client-id", "c"}, tc.args...))
+			if tc.fails {
+				if err == nil {
+					t.Fatalf("accepted: %+v", o.cfg.Scopes)
+				}
+				return
+			}
+			if err != nil || o.cfg.Scopes == nil || !slices.Equal(o.cfg.Scopes, tc.want) {
+				t.Fatalf("scopes %q (%v), want %q", o.cfg.Scopes, err, tc.want)
+			}
+		})
+	}
+	// The scopes reach the authorization request.
+	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "chainid.db"), store.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ks, err := keystore.New(st, keystore.Config{Secret: []byte("test"), KDF: keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + op.Listener.Addr().String()
+	p, err := oidc.New(t.Context(), st, ks, oidc.Config{Issuer: issuer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op.Config.Handler = p.Handler()
+	op.Start()
+	defer op.Close()
+	o, err := parseFlags([]string{"--issuer", issuer, "--client-id", "c", "--base-url", "http://127.0.0.1:1", "--scope", "openid email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := NewApp(t.Context(), o.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	app.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "http://127.0.0.1:1/login", strings.NewReader("")))
+	loc, err := url.Parse(rec.Header().Get("Location"))
+	if err != nil || rec.Code != http.StatusFound && rec.Code != http.StatusSeeOther {
+		t.Fatalf("login answered %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if got := loc.Query().Get("scope"); got != "openid email" {
+		t.Fatalf("scope %q, want %q", got, "openid email")
 	}
 }

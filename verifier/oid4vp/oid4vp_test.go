@@ -2,7 +2,9 @@ package oid4vp_test
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -17,6 +19,9 @@ import (
 	"time"
 
 	"github.com/chainid/chainid/credentials/didkeys"
+	"github.com/chainid/chainid/credentials/jwtvc"
+	"github.com/chainid/chainid/credentials/sdjwt"
+	didjwk "github.com/chainid/chainid/did/jwk"
 	didkey "github.com/chainid/chainid/did/key"
 	"github.com/chainid/chainid/internal/store"
 	"github.com/chainid/chainid/resolver"
@@ -25,27 +30,112 @@ import (
 	"github.com/chainid/chainid/verifier/oid4vp"
 )
 
-// nonceVerifier stands in for the verification pipeline: a presentation
-// is the JSON string "nonce|audience" (an SD-JWT VC) or a ZK submission
-// {"type":"ZKProofPresentation","request":…,"binding":"nonce|audience"},
-// and verifies when both are the request's. The real pipeline runs in
-// cmd/chainid's round trip test.
-type nonceVerifier struct{}
+// The test world: an issuer (did:key, Ed25519) and a holder with an
+// Ed25519 key bound into SD-JWT VCs and a P-256 did:jwk presenting VP-JWTs,
+// resolved through the real resolver and didkeys. Presentations are
+// verified by the real pipeline (verifier.New).
+type world struct {
+	issuer    ed25519.PrivateKey
+	issuerKID string
+	holder    ed25519.PrivateKey // SD-JWT cnf key
+	vpKey     *ecdsa.PrivateKey  // VP-JWT holder key
+	holderDID string             // did:jwk of vpKey
+	keys      *didkeys.Keys
+}
 
-func (nonceVerifier) Verify(_ context.Context, in verifier.Input, _ verifier.Policy) (*verifier.Result, error) {
-	var s string
-	format, types, claims := verifier.FormatSDJWT, []string{"https://example/vct"}, json.RawMessage(`{"name":"A"}`)
-	if err := json.Unmarshal(in.Presentation, &s); err != nil {
-		var sub struct{ Type, Request, Binding string }
-		if err := json.Unmarshal(in.Presentation, &sub); err != nil || sub.Type != verifier.TypeZKProof {
-			return nil, fmt.Errorf("%w: not a test presentation", verifier.ErrMalformed)
-		}
-		s, format, types, claims = sub.Binding, verifier.FormatZK, nil, json.RawMessage(`{"disclosed":{"level":3}}`)
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{}
+	_, w.issuer, _ = ed25519.GenerateKey(rand.Reader)
+	_, w.holder, _ = ed25519.GenerateKey(rand.Reader)
+	w.vpKey, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	d, err := didkey.New(w.issuer.Public())
+	if err != nil {
+		t.Fatal(err)
 	}
-	ok := s == in.Nonce+"|"+in.Audience
-	return &verifier.Result{Verified: ok, Format: format,
-		Checks:      []verifier.Check{{Check: verifier.CheckHolderBinding, Passed: ok}},
-		Credentials: []verifier.Credential{{Format: format, Types: types, Claims: claims}}}, nil
+	w.issuerKID = d.String() + "#" + d.ID
+	h, err := didjwk.New(w.vpKey.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.holderDID = h.String()
+	res, err := resolver.New(resolver.Config{Methods: map[string]resolver.Method{
+		"key": didkey.NewResolver(didkey.Config{}), "jwk": didjwk.NewResolver(didjwk.Config{}),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.keys, err = didkeys.New(res, didkeys.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// sdCredential issues an SD-JWT VC of type vct bound to the holder key,
+// valid from an hour before now to exp.
+func (w *world) sdCredential(t *testing.T, now, exp time.Time) string {
+	t.Helper()
+	tok, err := sdjwt.Issue([]byte(`{"name":"A","level":3}`), sdjwt.Frame{"/name", "/level"}, w.issuer,
+		sdjwt.IssueOptions{KeyID: w.issuerKID, VCT: "https://example/vct", HolderKey: w.holder.Public(),
+			IssuedAt: now.Add(-time.Hour), Expires: exp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// sdPresent presents cred, revealing name, with a key binding JWT for nonce
+// and audience made at iat.
+func (w *world) sdPresent(t *testing.T, cred, nonce, audience string, iat time.Time) json.RawMessage {
+	t.Helper()
+	p, err := sdjwt.Present(cred, []string{"/name"}, w.holder, sdjwt.PresentOptions{Nonce: nonce, Audience: audience, IssuedAt: iat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(p)
+	return b
+}
+
+// vpJWT presents a jwt_vc_json credential of the holder as a VP-JWT for
+// nonce and audience.
+func (w *world) vpJWT(t *testing.T, now time.Time, nonce, audience string) json.RawMessage {
+	t.Helper()
+	cred, _ := json.Marshal(map[string]any{
+		"@context": []string{"https://www.w3.org/2018/credentials/v1"}, "type": []string{"VerifiableCredential", "LevelCredential"},
+		"issuer": strings.SplitN(w.issuerKID, "#", 2)[0], "issuanceDate": now.Add(-time.Hour).UTC().Format(time.RFC3339),
+		"credentialSubject": map[string]any{"id": w.holderDID, "level": 3},
+	})
+	vc, err := jwtvc.Sign(t.Context(), cred, w.issuer, w.issuerKID, jwtvc.SignOptions{Format: jwtvc.FormatJWTVCJSON})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vp, _ := json.Marshal(map[string]any{"@context": []string{"https://www.w3.org/2018/credentials/v1"},
+		"type": []string{"VerifiablePresentation"}, "holder": w.holderDID, "verifiableCredential": []string{vc}})
+	tok, err := jwtvc.SignPresentation(t.Context(), vp, w.vpKey, w.holderDID+"#0", jwtvc.PresentOptions{Format: jwtvc.FormatJWTVCJSON,
+		Nonce: nonce, Audience: audience, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(tok)
+	return b
+}
+
+// zkProofs stands in for verifier/zk behind the real pipeline (its
+// Config.ZK): a submission {"type":"ZKProofPresentation","request":…,
+// "binding":"nonce|audience"} proves when the binding is the expected
+// one. A real Groth16 proof is bound to the request's random nonce and
+// takes tens of seconds to make; verifier's ZK matrix runs verifier/zk
+// over a stored one.
+type zkProofs struct{}
+
+func (zkProofs) VerifyZK(_ context.Context, proof json.RawMessage, expect verifier.ZKExpect) (*verifier.ZKResult, error) {
+	var sub struct{ Type, Request, Binding string }
+	if err := json.Unmarshal(proof, &sub); err != nil || sub.Request == "" {
+		return nil, errors.New("not a test submission")
+	}
+	bound := sub.Binding == expect.Nonce+"|"+expect.Audience
+	return &verifier.ZKResult{Issuer: "did:example:zk-issuer", Claims: json.RawMessage(`{"disclosed":{"level":3}}`),
+		Checks: []verifier.Check{{Check: verifier.CheckHolderBinding, Passed: bound}, {Check: verifier.CheckZKProof, Passed: true}}}, nil
 }
 
 // zkRequests stands in for verifier/zk: the request document echoes the
@@ -71,6 +161,8 @@ type fixture struct {
 	now    time.Time
 	store  *store.PresentationRecords
 	cfg    oid4vp.Config
+	w      *world
+	cred   string // the holder's SD-JWT VC
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -89,14 +181,19 @@ func newFixtureWith(t *testing.T, edit func(*oid4vp.Config)) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{now: time.Now()}
+	f := &fixture{now: time.Now(), w: newWorld(t)}
+	f.cred = f.w.sdCredential(t, f.now, f.now.Add(24*time.Hour))
+	pipeline, err := verifier.New(verifier.Config{Keys: f.w.keys, ZK: zkProofs{}, Now: func() time.Time { return f.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	f.store = st.Presentations()
 	f.cfg = oid4vp.Config{
 		BaseURL: f.srv.URL + "/r", Signer: priv, KeyID: d.String() + "#" + d.ID,
-		Verifier: nonceVerifier{}, InsecureAllowHTTP: true,
+		Verifier: pipeline, InsecureAllowHTTP: true,
 		Policy: func(context.Context) (verifier.Policy, error) { return verifier.Policy{AnyIssuer: true}, nil },
 		ZK:     zkRequests{new(int)},
 		Now:    func() time.Time { return f.now },
@@ -126,15 +223,7 @@ func newFixtureWith(t *testing.T, edit func(*oid4vp.Config)) *fixture {
 		}
 		json.NewEncoder(w).Encode(ack)
 	})
-	res, err := resolver.New(resolver.Config{Methods: map[string]resolver.Method{"key": didkey.NewResolver(didkey.Config{})}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := didkeys.New(res, didkeys.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.client, err = oid4vp.NewClient(oid4vp.ClientConfig{Keys: keys, InsecureAllowHTTP: true, Now: func() time.Time { return f.now }})
+	f.client, err = oid4vp.NewClient(oid4vp.ClientConfig{Keys: f.w.keys, InsecureAllowHTTP: true, Now: func() time.Time { return f.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,9 +242,9 @@ func (f *fixture) create(t *testing.T, req oid4vp.CreateRequest) *oid4vp.Created
 	return c
 }
 
-func answer(req *oid4vp.AuthorizationRequest) map[string][]json.RawMessage {
-	b, _ := json.Marshal(req.Nonce + "|" + req.ClientID)
-	return map[string][]json.RawMessage{"a": {b}}
+// answer is the holder's SD-JWT presentation for req.
+func (f *fixture) answer(t *testing.T, req *oid4vp.AuthorizationRequest) map[string][]json.RawMessage {
+	return map[string][]json.RawMessage{"a": {f.w.sdPresent(t, f.cred, req.Nonce, req.ClientID, f.now)}}
 }
 
 func TestRoundTripModes(t *testing.T) {
@@ -178,7 +267,7 @@ func TestRoundTripModes(t *testing.T) {
 			if req.Nonce != c.Request.Nonce || req.ClientID != c.ClientID {
 				t.Fatalf("fetched %+v", req)
 			}
-			if _, err := f.client.Respond(t.Context(), req, answer(req)); err != nil {
+			if _, err := f.client.Respond(t.Context(), req, f.answer(t, req)); err != nil {
 				t.Fatal(err)
 			}
 			st, err := f.svc.Status(t.Context(), c.ID, "")
@@ -187,7 +276,7 @@ func TestRoundTripModes(t *testing.T) {
 			}
 			// Replays are refused.
 			var pe *oid4vp.ProtocolError
-			if _, err := f.client.Respond(t.Context(), req, answer(req)); !errors.As(err, &pe) {
+			if _, err := f.client.Respond(t.Context(), req, f.answer(t, req)); !errors.As(err, &pe) {
 				t.Fatalf("replay: %v", err)
 			}
 		})
@@ -259,7 +348,7 @@ func TestEncryptedResponseRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, _ := json.Marshal(map[string]any{"vp_token": answer(req), "state": req.State})
+	plain, _ := json.Marshal(map[string]any{"vp_token": f.answer(t, req), "state": req.State})
 	good, err := oid4vp.EncryptResponse(plain, req.ClientMetadata)
 	if err != nil {
 		t.Fatal(err)
@@ -320,7 +409,7 @@ func TestResponseCodeOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ack, err := f.client.Respond(t.Context(), req, answer(req))
+	ack, err := f.client.Respond(t.Context(), req, f.answer(t, req))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,8 +436,8 @@ func TestWrongNonceAmongSeveral(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	good, _ := json.Marshal(req.Nonce + "|" + req.ClientID)
-	bad, _ := json.Marshal("other|" + req.ClientID)
+	good := f.w.sdPresent(t, f.cred, req.Nonce, req.ClientID, f.now)
+	bad := f.w.sdPresent(t, f.cred, "other", req.ClientID, f.now)
 	var pe *oid4vp.ProtocolError
 	if _, err := f.client.Respond(t.Context(), req, map[string][]json.RawMessage{"a": {good}, "b": {bad}}); !errors.As(err, &pe) {
 		t.Fatalf("want refusal, got %v", err)
@@ -452,7 +541,7 @@ func TestResponseKeyNotStored(t *testing.T) {
 		if f.svc, err = oid4vp.New(f.store, cfg); err != nil { // the handlers use f.svc
 			t.Fatal(err)
 		}
-		_, err = f.client.Respond(t.Context(), req, answer(req))
+		_, err = f.client.Respond(t.Context(), req, f.answer(t, req))
 		return err
 	}
 	if err := respond(secret); err != nil {
@@ -499,4 +588,101 @@ func TestRedirectURIRequestURIOrigin(t *testing.T) {
 	if _, err := f.client.Fetch(t.Context(), c.URI); err != nil {
 		t.Fatalf("request_uri on the client_id's origin: %v", err)
 	}
+}
+
+// TestPresentationRefusals: presentations go through the real pipeline, so
+// a forged, expired, unbound or misbound presentation is refused and a
+// genuine SD-JWT VC or VP-JWT verifies.
+func TestPresentationRefusals(t *testing.T) {
+	f := newFixture(t)
+	vpQuery := `{"credentials":[{"id":"a","format":"jwt_vc_json","meta":{"type_values":[["LevelCredential"]]},
+	  "claims":[{"path":["credentialSubject","level"]}]}]}`
+	for _, tc := range []struct {
+		name    string
+		query   string
+		present func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage
+		ok      bool
+	}{
+		{"SD-JWT VC", query, func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage {
+			return f.w.sdPresent(t, f.cred, req.Nonce, req.ClientID, f.now)
+		}, true},
+		{"SD-JWT for another audience", query, func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage {
+			return f.w.sdPresent(t, f.cred, req.Nonce, "redirect_uri:https://other.example/cb", f.now)
+		}, false},
+		{"SD-JWT with a forged issuer signature", query, func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage {
+			jwt, rest, _ := strings.Cut(f.cred, "~")
+			i := strings.LastIndex(jwt, ".") + 3
+			c := byte('A')
+			if jwt[i] == 'A' {
+				c = 'B'
+			}
+			return f.w.sdPresent(t, jwt[:i]+string(c)+jwt[i+1:]+"~"+rest, req.Nonce, req.ClientID, f.now)
+		}, false},
+		{"expired SD-JWT VC", query, func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage {
+			return f.w.sdPresent(t, f.w.sdCredential(t, f.now.Add(-48*time.Hour), f.now.Add(-time.Hour)), req.Nonce, req.ClientID, f.now)
+		}, false},
+		{"SD-JWT without key binding", query, func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage {
+			p, err := sdjwt.Present(f.cred, []string{"/name"}, nil, sdjwt.PresentOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(p)
+			return b
+		}, false},
+		{"stale key binding", query, func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage {
+			return f.w.sdPresent(t, f.cred, req.Nonce, req.ClientID, f.now.Add(-time.Hour))
+		}, false},
+		{"VP-JWT", vpQuery, func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage {
+			return f.w.vpJWT(t, f.now, req.Nonce, req.ClientID)
+		}, true},
+		{"VP-JWT for another nonce", vpQuery, func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage {
+			return f.w.vpJWT(t, f.now, "another-nonce", req.ClientID)
+		}, false},
+		{"SD-JWT for a VP-JWT query", vpQuery, func(t *testing.T, req *oid4vp.AuthorizationRequest) json.RawMessage {
+			return f.w.sdPresent(t, f.cred, req.Nonce, req.ClientID, f.now)
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := f.create(t, oid4vp.CreateRequest{DCQLQuery: json.RawMessage(tc.query)})
+			req, err := f.client.Fetch(t.Context(), c.URI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.client.Respond(t.Context(), req, map[string][]json.RawMessage{"a": {tc.present(t, req)}})
+			var pe *oid4vp.ProtocolError
+			if tc.ok && err != nil || !tc.ok && !errors.As(err, &pe) {
+				t.Fatalf("respond: %v", err)
+			}
+			st, err := f.svc.Status(t.Context(), c.ID, "")
+			if err != nil || st.Result == nil || st.Result.Verified != tc.ok {
+				t.Fatalf("status %+v %v", st, err)
+			}
+			want := oid4vp.StateRejected
+			if tc.ok {
+				want = oid4vp.StateVerified
+				if cl := st.Result.Presentations["a"][0].Result.Credentials[0]; cl.Issuer != strings.SplitN(f.w.issuerKID, "#", 2)[0] {
+					t.Fatalf("verified credential %+v", cl)
+				}
+			}
+			if st.State != want {
+				t.Fatalf("state %s, want %s", st.State, want)
+			}
+		})
+	}
+	t.Run("untrusted issuer", func(t *testing.T) {
+		g := newFixtureWith(t, func(c *oid4vp.Config) {
+			c.Policy = func(context.Context) (verifier.Policy, error) {
+				return verifier.Policy{TrustedIssuers: []string{"did:example:someone-else"}}, nil
+			}
+		})
+		c := g.create(t, oid4vp.CreateRequest{})
+		req, err := g.client.Fetch(t.Context(), c.URI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pe *oid4vp.ProtocolError
+		if _, err := g.client.Respond(t.Context(), req, g.answer(t, req)); !errors.As(err, &pe) {
+			t.Fatalf("want refusal, got %v", err)
+		}
+	})
 }
