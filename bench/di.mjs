@@ -10,39 +10,10 @@
 
 import fs from 'node:fs';
 import * as vc from '@digitalbazaar/vc';
-import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
-import {cryptosuite as eddsaRdfc2022} from
-  '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import * as didMethodKey from '@digitalbazaar/did-method-key';
-import {contexts as credentialsContexts} from
-  '@digitalbazaar/credentials-context';
-import diContext from '@digitalbazaar/data-integrity-context';
-import multikeyContext from '@digitalbazaar/multikey-context';
+import {documentLoader, suite} from './di-loader.mjs';
 
 const credential = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const seconds = Number(process.argv[3] || 2);
-
-const didKeyDriver = didMethodKey.driver();
-didKeyDriver.use({
-  multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from
-});
-const staticContexts = new Map([
-  ...credentialsContexts,
-  ...diContext.contexts,
-  [multikeyContext.CONTEXT_URL, multikeyContext.CONTEXT]
-]);
-async function documentLoader(url) {
-  if(staticContexts.has(url)) {
-    return {contextUrl: null, documentUrl: url, document: staticContexts.get(url)};
-  }
-  if(url.startsWith('did:key:')) {
-    return {contextUrl: null, documentUrl: url,
-      document: await didKeyDriver.get({url})};
-  }
-  throw new Error(`refused to load ${url}`);
-}
-const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
 
 async function once() {
   const result = await vc.verifyCredential({credential, suite, documentLoader});

@@ -32,15 +32,7 @@ import {getResolver} from 'key-did-resolver';
 import {SDJwtVcInstance} from '@sd-jwt/sd-jwt-vc';
 import {digest} from '@sd-jwt/crypto-nodejs';
 import * as vc from '@digitalbazaar/vc';
-import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
-import {cryptosuite as eddsaRdfc2022} from
-  '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import * as didMethodKey from '@digitalbazaar/did-method-key';
-import {contexts as credentialsContexts} from
-  '@digitalbazaar/credentials-context';
-import diContext from '@digitalbazaar/data-integrity-context';
-import multikeyContext from '@digitalbazaar/multikey-context';
+import {documentLoader, suite} from './di-loader.mjs';
 
 const dir = process.argv[2];
 const seconds = Number(process.argv[3] || 2);
@@ -142,27 +134,7 @@ async function sdkbOnce() {
   }
 }
 
-// --- ldp_vc: @digitalbazaar/vc with eddsa-rdfc-2022 ---
-const didKeyDriver = didMethodKey.driver();
-didKeyDriver.use({
-  multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from
-});
-const staticContexts = new Map([
-  ...credentialsContexts,
-  ...diContext.contexts,
-  [multikeyContext.CONTEXT_URL, multikeyContext.CONTEXT]
-]);
-async function documentLoader(url) {
-  if(staticContexts.has(url)) {
-    return {contextUrl: null, documentUrl: url, document: staticContexts.get(url)};
-  }
-  if(url.startsWith('did:key:')) {
-    return {contextUrl: null, documentUrl: url,
-      document: await didKeyDriver.get({url})};
-  }
-  throw new Error(`refused to load ${url}`);
-}
-const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+// --- ldp_vc: @digitalbazaar/vc with eddsa-rdfc-2022 (di-loader.mjs) ---
 const ldp = JSON.parse(read('ldp_vc.json'));
 async function ldpOnce() {
   const res = await vc.verifyCredential({credential: ldp, suite, documentLoader});

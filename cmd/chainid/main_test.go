@@ -147,37 +147,6 @@ func TestWrongPassphrase(t *testing.T) {
 	}
 }
 
-// startServer runs serve in the background on a free port and returns its
-// base URL; the server stops when the test ends.
-func startServer(t *testing.T, data string) string {
-	t.Helper()
-	cfg := &Config{Data: data, Addr: "127.0.0.1:0", ChainListen: cliChainListen, LogLevel: "error", LogFormat: "text", ShutdownTimeout: 5 * time.Second}
-	if err := cfg.validateCommon(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, cfg.logger(&bytes.Buffer{}), ready) }()
-	select {
-	case u := <-ready:
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		})
-		return u
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve: %v", err)
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("server did not start")
-	}
-	return ""
-}
-
 func TestCLIThroughRunningServer(t *testing.T) {
 	data := t.TempDir()
 	base := startServer(t, data)

@@ -1,19 +1,16 @@
 package main
 
 import (
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -340,41 +337,6 @@ func TestOpenID4VCIAndKeyRotation(t *testing.T) {
 	})
 }
 
-// serveIssuerAt runs serve with the default issuer on addr and returns its
-// base URL and a stop function (also run when the test ends).
-func serveIssuerAt(t *testing.T, data, addr string) (string, func()) {
-	t.Helper()
-	cfg := &Config{Data: data, Addr: addr, ChainListen: cliChainListen, LogLevel: "error", LogFormat: "text",
-		ShutdownTimeout: 5 * time.Second, DefaultIssuer: true}
-	if err := cfg.validateCommon(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, cfg.logger(io.Discard), ready) }()
-	select {
-	case u := <-ready:
-		var once sync.Once
-		stop := func() {
-			once.Do(func() {
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("serve: %v", err)
-				}
-			})
-		}
-		t.Cleanup(stop)
-		return u, stop
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve: %v", err)
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("server did not start")
-	}
-	return "", nil
-}
-
 // TestOpenID4VCINonceSurvivesRestart: the c_nonce key derives from the
 // keystore, so a c_nonce handed out before a restart of serve is accepted
 // after it (once).
@@ -382,7 +344,9 @@ func TestOpenID4VCINonceSurvivesRestart(t *testing.T) {
 	t.Parallel()
 	data, dir := t.TempDir(), t.TempDir()
 	schema, _ := writeFiles(t, dir)
-	base, stop := serveIssuerAt(t, data, "127.0.0.1:0")
+	cfg := testServeConfig(data)
+	cfg.DefaultIssuer = true
+	base, stop := serveWith(t, cfg)
 	flags := []string{"--data", data}
 	mustCLI(t, append(flags, "schema", "add", schema)...)
 	n := decodeAs[oid4vci.NonceResponse](t, call(t, http.MethodPost, base+"/nonce", "", nil), http.StatusOK).CNonce
@@ -395,7 +359,9 @@ func TestOpenID4VCINonceSurvivesRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := serveIssuerAt(t, data, u.Host); again != base {
+	cfg = testServeConfig(data)
+	cfg.DefaultIssuer, cfg.Addr = true, u.Host
+	if again, _ := serveWith(t, cfg); again != base {
 		t.Fatalf("restarted at %s, want %s (the credential issuer id)", again, base)
 	}
 	subjectFile := filepath.Join(dir, "holderless.json")

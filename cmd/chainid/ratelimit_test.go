@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"net/netip"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -74,22 +72,9 @@ func TestRateLimitFlag(t *testing.T) {
 // TestServeRateLimit: serve applies --rate-limit to the login routes, also
 // for loopback clients.
 func TestServeRateLimit(t *testing.T) {
-	cfg := &Config{Data: t.TempDir(), Addr: "127.0.0.1:0", ChainListen: cliChainListen, LogLevel: "error", LogFormat: "text",
-		ShutdownTimeout: 5 * time.Second, RateLimit: "0.5,2"}
-	if err := cfg.validateCommon(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, cfg.logger(&bytes.Buffer{}), ready) }()
-	var base string
-	select {
-	case base = <-ready:
-	case err := <-done:
-		cancel()
-		t.Fatal(err)
-	}
-	defer func() { cancel(); <-done }()
+	cfg := testServeConfig(t.TempDir())
+	cfg.RateLimit = "0.5,2"
+	base, _ := serveWith(t, cfg)
 	var statuses []int
 	var retry string
 	for range 3 {

@@ -308,22 +308,10 @@ func BenchmarkSIWELogin(b *testing.B) {
 	data := b.TempDir()
 	// The load comes from one loopback address: turn the per-client rate
 	// limit off explicitly, or it would measure the limit.
-	cfg := &Config{Data: data, Addr: "127.0.0.1:0", ChainListen: cliChainListen, LogLevel: "error", LogFormat: "text", ShutdownTimeout: 5 * time.Second,
-		RateLimit: "off"}
-	if err := cfg.validateCommon(); err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, cfg.logger(io.Discard), ready) }()
-	var base string
-	select {
-	case base = <-ready:
-	case err := <-done:
-		cancel()
-		b.Fatal(err)
-	}
-	defer func() { cancel(); <-done }()
+	cfg := testServeConfig(data)
+	cfg.RateLimit = "off"
+	base, stop := serveWith(b, cfg)
+	defer stop()
 	rp := newSIWERP(b, data, base, "http://127.0.0.1:9/callback", "")
 	key, _ := crypto.ToECDSA(crypto.Keccak256([]byte("siwe benchmark")))
 	b.SetParallelism(2) // 2 × GOMAXPROCS clients
@@ -337,42 +325,6 @@ func BenchmarkSIWELogin(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "logins/s")
-}
-
-// serveUntil starts serve on data and returns its URL and a stop function
-// that waits for it to end.
-func serveUntil(t *testing.T, data string) (string, func()) {
-	t.Helper()
-	cfg := &Config{Data: data, Addr: "127.0.0.1:0", ChainListen: cliChainListen, LogLevel: "error", LogFormat: "text", ShutdownTimeout: 5 * time.Second}
-	if err := cfg.validateCommon(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, cfg.logger(io.Discard), ready) }()
-	select {
-	case u := <-ready:
-		stopped := false
-		stop := func() {
-			if stopped {
-				return
-			}
-			stopped = true
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		}
-		t.Cleanup(stop)
-		return u, stop
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve: %v", err)
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("server did not start")
-	}
-	return "", nil
 }
 
 // TestSIWECookieKey checks that the SIWE session cookie key derives from
@@ -431,7 +383,7 @@ func TestSIWECookieKey(t *testing.T) {
 			}
 			return nil
 		}
-		base, stop := serveUntil(t, dataA)
+		base, stop := serveWith(t, testServeConfig(dataA))
 		c := nonce(base, "")
 		if c == nil {
 			t.Fatal("no session cookie issued")
@@ -441,12 +393,12 @@ func TestSIWECookieKey(t *testing.T) {
 			t.Fatal("the server replaced its own cookie")
 		}
 		stop()
-		base, stop = serveUntil(t, dataA)
+		base, stop = serveWith(t, testServeConfig(dataA))
 		if got := nonce(base, sent); got != nil {
 			t.Errorf("after a restart the cookie was replaced by %q", got.Value)
 		}
 		stop()
-		base, _ = serveUntil(t, dataB)
+		base, _ = serveWith(t, testServeConfig(dataB))
 		if nonce(base, sent) == nil {
 			t.Error("a server over another data dir accepted the cookie")
 		}

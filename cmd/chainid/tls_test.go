@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -64,31 +62,12 @@ func writeSelfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *
 func TestServeTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile, pool := writeSelfSigned(t, dir)
-	cfg := &Config{Data: filepath.Join(dir, "data"), Addr: "127.0.0.1:0", ChainListen: cliChainListen, TLSCert: certFile, TLSKey: keyFile,
-		LogLevel: "error", LogFormat: "text", ShutdownTimeout: 5 * time.Second}
-	if err := cfg.validateCommon(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := testServeConfig(filepath.Join(dir, "data"))
+	cfg.TLSCert, cfg.TLSKey = certFile, keyFile
 	if err := cfg.validateServe(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, cfg.logger(&bytes.Buffer{}), ready) }()
-	var base string
-	select {
-	case base = <-ready:
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve: %v", err)
-	}
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
+	base, _ := serveWith(t, cfg)
 	if !strings.HasPrefix(base, "https://") {
 		t.Fatalf("base URL %q is not https", base)
 	}

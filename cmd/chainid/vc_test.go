@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chainid/chainid/api"
 )
@@ -234,38 +232,6 @@ func TestCredentialsCLIErrors(t *testing.T) {
 	if _, _, err := cli(t, nil, append(base, "vc", "suspend", res.ID)...); err == nil || !strings.Contains(err.Error(), "without a suspension entry") {
 		t.Fatalf("suspend: %v", err)
 	}
-}
-
-// startIssuerServer runs serve with the default issuer on a fresh data
-// dir and returns its base URL.
-func startIssuerServer(t *testing.T, data string) string {
-	t.Helper()
-	cfg := &Config{Data: data, Addr: "127.0.0.1:0", ChainListen: cliChainListen, LogLevel: "error", LogFormat: "text",
-		ShutdownTimeout: 5 * time.Second, DefaultIssuer: true}
-	if err := cfg.validateCommon(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, cfg.logger(io.Discard), ready) }()
-	select {
-	case u := <-ready:
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		})
-		return u
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve: %v", err)
-	case <-time.After(60 * time.Second):
-		cancel()
-		t.Fatal("server did not start")
-	}
-	return ""
 }
 
 type httpResp struct {

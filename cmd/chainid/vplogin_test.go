@@ -416,25 +416,10 @@ func TestVPLoginZK(t *testing.T) {
 		t.Fatalf("zk setup: %v\n%s", err, stderr)
 	}
 	base := startIssuerServer(t, data)
-	zkSchema, zkSubject := filepath.Join(dir, "zk-schema.json"), filepath.Join(dir, "zk-subject.json")
-	if err := os.WriteFile(zkSchema, []byte(zkTestSchema), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(zkSubject, []byte(`{"birthDate":"1990-05-01","level":3}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	mustCLI(t, append(flags, "schema", "add", zkSchema)...)
 	walletDir := filepath.Join(t.TempDir(), "wallet")
 	wflags := []string{"wallet", "--wallet", walletDir, "--insecure-http", "--zk-keys", filepath.Join(data, zkKeysDir)}
 	mustCLI(t, append(wflags, "init")...)
-	commitment := strings.TrimSpace(mustCLI(t, append(flags, "wallet", "zk-secret", "--out", filepath.Join(walletDir, zkHolderSecretFile))...))
-	var issued api.IssueResult
-	cliJSON(t, nil, &issued, append(flags, "vc", "issue", "--schema", "https://schemas.example/zk-employee", "--subject", zkSubject,
-		"--format", "zk", "--holder-commitment", commitment, "--valid-until", "8760h")...)
-	file := filepath.Join(dir, "zk.json")
-	if err := os.WriteFile(file, issued.Credentials["zk"], 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file, _ := issueZKCredential(t, flags, dir, `{"birthDate":"1990-05-01","level":3}`, filepath.Join(walletDir, zkHolderSecretFile))
 	mustCLI(t, append(wflags, "import", file)...)
 	present := func(uri string) wallet.PresentResult {
 		t.Helper()

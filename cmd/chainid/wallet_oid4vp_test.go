@@ -121,22 +121,7 @@ func TestOpenID4VPRoundTrip(t *testing.T) {
 	t.Run("zk proof with an sd-jwt", func(t *testing.T) {
 		var issuers []api.IssuerInfo
 		cliJSON(t, nil, &issuers, append(flags, "issuer", "list")...)
-		zkSchema, zkSubject := filepath.Join(dir, "zk-schema.json"), filepath.Join(dir, "zk-subject.json")
-		if err := os.WriteFile(zkSchema, []byte(zkTestSchema), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(zkSubject, []byte(`{"birthDate":"1990-05-01","level":3}`), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		mustCLI(t, append(flags, "schema", "add", zkSchema)...)
-		commitment := strings.TrimSpace(mustCLI(t, append(flags, "wallet", "zk-secret", "--out", filepath.Join(walletDir, zkHolderSecretFile))...))
-		var issued api.IssueResult
-		cliJSON(t, nil, &issued, append(flags, "vc", "issue", "--schema", "https://schemas.example/zk-employee", "--subject", zkSubject,
-			"--format", "zk", "--holder-commitment", commitment, "--valid-until", "8760h")...)
-		file := filepath.Join(dir, "zk.json")
-		if err := os.WriteFile(file, issued.Credentials["zk"], 0o600); err != nil {
-			t.Fatal(err)
-		}
+		file, _ := issueZKCredential(t, flags, dir, `{"birthDate":"1990-05-01","level":3}`, filepath.Join(walletDir, zkHolderSecretFile))
 		var imported []map[string]any
 		cliJSON(t, nil, &imported, append(wflags, "import", file)...)
 		if len(imported) != 1 || imported[0]["format"] != "chainid_zk" {

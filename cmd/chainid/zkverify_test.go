@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,24 +34,10 @@ func TestZKProofRequestsEndToEnd(t *testing.T) {
 	issuerDID := issuers[0].DID
 
 	dir := t.TempDir()
-	schemaFile, subjectFile := filepath.Join(dir, "schema.json"), filepath.Join(dir, "subject.json")
-	credFile, secretFile := filepath.Join(dir, "cred.json"), filepath.Join(dir, "holder.secret")
-	if err := os.WriteFile(schemaFile, []byte(zkTestSchema), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(subjectFile, []byte(`{"id":"did:example:holder","birthDate":"1990-05-01","level":3}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	mustCLI(t, append(flags, "schema", "add", schemaFile)...)
-	commitment := strings.TrimSpace(mustCLI(t, append(flags, "wallet", "zk-secret", "--out", secretFile)...))
+	secretFile := filepath.Join(dir, "holder.secret")
+	credFile, issued := issueZKCredential(t, flags, dir, `{"id":"did:example:holder","birthDate":"1990-05-01","level":3}`, secretFile)
 	if _, _, err := cli(t, nil, append(flags, "wallet", "zk-secret", "--out", secretFile)...); err == nil {
 		t.Fatal("zk-secret overwrote an existing secret")
-	}
-	var issued api.IssueResult
-	cliJSON(t, nil, &issued, append(flags, "vc", "issue", "--schema", "https://schemas.example/zk-employee", "--subject", subjectFile,
-		"--format", "zk", "--holder-commitment", commitment, "--valid-until", "8760h")...)
-	if err := os.WriteFile(credFile, issued.Credentials["zk"], 0o600); err != nil {
-		t.Fatal(err)
 	}
 	apiKey := strings.TrimSpace(mustCLI(t, append(flags, "apikey", "create", "--name", "verifier")...))
 

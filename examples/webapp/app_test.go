@@ -17,14 +17,15 @@ import (
 	"github.com/chainid/chainid/internal/store"
 )
 
-// TestCallback runs the app against chainid's provider and tampers with
-// the authorization response the browser brings back.
-func TestCallback(t *testing.T) {
+// startProvider runs chainid's OpenID provider over a fresh store and
+// returns it and its issuer URL; both close when the test ends.
+func startProvider(t *testing.T) (*oidc.Provider, string) {
+	t.Helper()
 	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "chainid.db"), store.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	ks, err := keystore.New(st, keystore.Config{Secret: []byte("test"), KDF: keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +38,14 @@ func TestCallback(t *testing.T) {
 	}
 	op.Config.Handler = p.Handler()
 	op.Start()
-	defer op.Close()
+	t.Cleanup(op.Close)
+	return p, issuer
+}
+
+// TestCallback runs the app against chainid's provider and tampers with
+// the authorization response the browser brings back.
+func TestCallback(t *testing.T) {
+	p, issuer := startProvider(t)
 	appSrv := httptest.NewUnstartedServer(nil)
 	base := "http://" + appSrv.Listener.Addr().String()
 	c, secret, err := p.AddClient(t.Context(), oidc.ClientSpec{RedirectURIs: []string{base + "/callback"}})
@@ -169,24 +177,7 @@ func TestScopeFlag(t *testing.T) {
 		})
 	}
 	// The scopes reach the authorization request.
-	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "chainid.db"), store.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ks, err := keystore.New(st, keystore.Config{Secret: []byte("test"), KDF: keystore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	op := httptest.NewUnstartedServer(nil)
-	issuer := "http://" + op.Listener.Addr().String()
-	p, err := oidc.New(t.Context(), st, ks, oidc.Config{Issuer: issuer})
-	if err != nil {
-		t.Fatal(err)
-	}
-	op.Config.Handler = p.Handler()
-	op.Start()
-	defer op.Close()
+	_, issuer := startProvider(t)
 	o, err := parseFlags([]string{"--issuer", issuer, "--client-id", "c", "--base-url", "http://127.0.0.1:1", "--scope", "openid email"})
 	if err != nil {
 		t.Fatal(err)

@@ -153,7 +153,17 @@ func waitReceipt(ctx context.Context, b Backend, h common.Hash) (*types.Receipt,
 	for {
 		r, err := b.TransactionReceipt(ctx, h)
 		if err == nil {
-			return r, nil
+			// A node may serve the receipt before its block is the head
+			// (geth's simulated beacon); a call at "latest" must see it.
+			head, herr := b.HeaderByNumber(ctx, nil)
+			if herr == nil && head.Number.Cmp(r.BlockNumber) >= 0 {
+				return r, nil
+			}
+			if herr != nil {
+				err = herr
+			} else {
+				err = fmt.Errorf("block %s is not the head yet", r.BlockNumber)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -427,7 +428,31 @@ func (c *Chain) Fund(ctx context.Context, addr common.Address, wei *big.Int) (*t
 	if receipt.Status != types.ReceiptStatusSuccessful {
 		return receipt, fmt.Errorf("fund %s: transaction %s reverted", addr, tx.Hash())
 	}
+	// The simulated beacon inserts a block (its receipts become readable)
+	// before forkchoice makes it the head: wait for the head too, so that
+	// a read at "latest" right after Fund sees the new balance.
+	if err := c.waitHead(ctx, receipt.BlockNumber.Uint64()); err != nil {
+		return receipt, fmt.Errorf("fund %s: %w", addr, err)
+	}
 	return receipt, nil
+}
+
+// waitHead polls until the chain's head is at block n or later.
+func (c *Chain) waitHead(ctx context.Context, n uint64) error {
+	for wait := firstPoll; ; wait = min(wait+wait/2, maxPoll) {
+		h, err := c.client.HeaderByNumber(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("read head: %w", err)
+		}
+		if h.Number.Uint64() >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for block %d to become the head: %w", n, context.Cause(ctx))
+		case <-time.After(wait):
+		}
+	}
 }
 
 // sendFromDev signs and submits a value transfer from the dev account.

@@ -745,12 +745,17 @@ func (w *Writer) waitMined(ctx context.Context, op string, hash common.Hash) (*t
 		receipt, err := w.backend.TransactionReceipt(wctx, hash)
 		switch {
 		case err == nil && receipt != nil:
-			if w.cfg.Confirmations == 0 {
-				return receipt, nil
-			}
+			// Even without confirmations the receipt's block must be the
+			// head or below it: a node can serve a receipt before
+			// forkchoice makes its block the head (geth's simulated
+			// beacon does), and a read at "latest" right after the write
+			// must see it.
 			head, herr := w.backend.HeaderByNumber(wctx, nil)
 			if herr == nil {
 				depth := new(big.Int).Sub(head.Number, receipt.BlockNumber)
+				if depth.Sign() >= 0 && w.cfg.Confirmations == 0 {
+					return receipt, nil
+				}
 				if depth.Sign() >= 0 && depth.Uint64() >= w.cfg.Confirmations {
 					// Re-read: the receipt must still be in the canonical chain at that depth.
 					again, rerr := w.backend.TransactionReceipt(wctx, hash)
