@@ -30,6 +30,11 @@ func URL(id did.DID) (*url.URL, error) {
 	if dec, err := url.PathUnescape(id.ID); err == nil && strings.HasPrefix(dec, "[") {
 		return nil, fmt.Errorf("%w: did:web host: %w: host is an IPv6 literal; did:web needs a domain name", did.ErrInvalidDID, ErrForbiddenAddress)
 	}
+	// A DID built by hand must still be a DID (idchars, length): what URL
+	// accepts, New accepts back.
+	if _, err := did.Parse(id.String()); err != nil {
+		return nil, err
+	}
 	segs := strings.Split(id.ID, ":")
 	host, err := parseHostSegment(segs[0])
 	if err != nil {
