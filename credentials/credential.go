@@ -341,13 +341,23 @@ func (c *Credential) UnmarshalJSON(data []byte) error {
 	if err := takeNonEmpty(m, "id", &out.ID); err != nil {
 		return err
 	}
+	// Dates are never empty strings (one would be dropped on output).
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{
+		{"validFrom", &out.ValidFrom}, {"validUntil", &out.ValidUntil},
+		{"issuanceDate", &out.IssuanceDate}, {"expirationDate", &out.ExpirationDate},
+	} {
+		if err := takeNonEmpty(m, f.name, f.v); err != nil {
+			return err
+		}
+	}
 	for _, f := range []struct {
 		name string
 		v    any
 	}{
 		{"@context", &out.Context}, {"type", &out.Type}, {"issuer", &out.Issuer},
-		{"validFrom", &out.ValidFrom}, {"validUntil", &out.ValidUntil},
-		{"issuanceDate", &out.IssuanceDate}, {"expirationDate", &out.ExpirationDate},
 		{"credentialSubject", &out.CredentialSubject}, {"credentialStatus", &out.CredentialStatus},
 		{"credentialSchema", &out.CredentialSchema}, {"proof", &out.Proof},
 	} {
@@ -421,6 +431,10 @@ func (e *Entity) UnmarshalJSON(data []byte) error {
 	id, err := decodeString(data)
 	if err != nil {
 		return errors.New("expected a URI string or an object with an id")
+	}
+	if id == "" {
+		// Not absent: an empty string would be dropped on output.
+		return errors.New("expected a URI, not an empty string")
 	}
 	*e = Entity{ID: id}
 	return nil
