@@ -214,7 +214,17 @@ func newZKCeremonyCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command 
 			"The keys are sound if one contributor in each phase was honest. Steps on the real circuit take minutes.\n" +
 			"The beacon is public randomness fixed after the last contribution (e.g. a future block hash), at least 16 bytes.",
 	}
-	progress := func() (func(zkp.CeremonyProgress), func()) { return newProgress(stderr) }
+	// step opens the ceremony in dir with a progress bar on stderr, runs
+	// fn and stops the bar before the caller prints its result.
+	step := func(dir string, fn func(*zkp.Ceremony) error) (*zkp.Ceremony, error) {
+		report, done := newProgress(stderr)
+		defer done()
+		cer, err := openCeremony(dir, report)
+		if err != nil {
+			return nil, err
+		}
+		return cer, fn(cer)
+	}
 
 	initCmd := &cobra.Command{
 		Use:   "init DIR",
@@ -245,17 +255,14 @@ func newZKCeremonyCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command 
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := args[0]
-			report, done := progress()
-			defer done()
-			cer, err := openCeremony(dir, report)
+			var contrib zkp.Contribution
+			cer, err := step(dir, func(cer *zkp.Ceremony) (err error) {
+				contrib, err = cer.Contribute(c.Context())
+				return err
+			})
 			if err != nil {
 				return err
 			}
-			contrib, err := cer.Contribute(c.Context())
-			if err != nil {
-				return err
-			}
-			done()
 			o := newCeremonyOutput(dir, cer.State())
 			o.Contribution = hex.EncodeToString(contrib.Digest[:])
 			return writeLine(stdout, cfg.JSON, o,
@@ -274,16 +281,10 @@ func newZKCeremonyCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command 
 			if err != nil {
 				return err
 			}
-			report, done := progress()
-			defer done()
-			cer, err := openCeremony(dir, report)
+			cer, err := step(dir, func(cer *zkp.Ceremony) error { return cer.ClosePhase1(c.Context(), beacon) })
 			if err != nil {
 				return err
 			}
-			if err := cer.ClosePhase1(c.Context(), beacon); err != nil {
-				return err
-			}
-			done()
 			return writeLine(stdout, cfg.JSON, newCeremonyOutput(dir, cer.State()),
 				fmt.Sprintf("phase 1 sealed in %s; phase 2 contributions can start (chainid zk ceremony contribute %s)", dir, dir))
 		},
@@ -308,17 +309,14 @@ func newZKCeremonyCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command 
 					return err
 				}
 			}
-			report, done := progress()
-			defer done()
-			cer, err := openCeremony(dir, report)
+			var keys *zkp.Keys
+			cer, err := step(dir, func(cer *zkp.Ceremony) (err error) {
+				keys, err = cer.Finalize(c.Context(), beacon)
+				return err
+			})
 			if err != nil {
 				return err
 			}
-			keys, err := cer.Finalize(c.Context(), beacon)
-			if err != nil {
-				return err
-			}
-			done()
 			if err := zkp.WriteKeys(filepath.Join(dir, ceremonyKeysDir), keys); err != nil {
 				return err
 			}
@@ -351,26 +349,19 @@ func newZKCeremonyCommand(cfg *Config, stdout, stderr io.Writer) *cobra.Command 
 			if kd == "" {
 				kd = filepath.Join(dir, ceremonyKeysDir)
 			}
-			if err := requireCeremony(dir); err != nil {
-				return err
-			}
-			report, done := progress()
-			defer done()
-			cer, err := openCeremony(dir, report)
+			var keys *zkp.Keys
+			cer, err := step(dir, func(cer *zkp.Ceremony) (err error) {
+				if cer.State().Phase != zkp.PhaseDone {
+					return fmt.Errorf("ceremony in %s is not finalized (it is in %s)", dir, phaseName(cer.State().Phase))
+				}
+				if keys, err = zkp.LoadKeys(kd, nil, zkp.LoadOptions{SkipProvingKey: true}); err != nil {
+					return err
+				}
+				return cer.Verify(c.Context(), keys)
+			})
 			if err != nil {
 				return err
 			}
-			if cer.State().Phase != zkp.PhaseDone {
-				return fmt.Errorf("ceremony in %s is not finalized (it is in %s)", dir, phaseName(cer.State().Phase))
-			}
-			keys, err := zkp.LoadKeys(kd, nil, zkp.LoadOptions{SkipProvingKey: true})
-			if err != nil {
-				return err
-			}
-			if err := cer.Verify(c.Context(), keys); err != nil {
-				return err
-			}
-			done()
 			s := cer.State()
 			o := newCeremonyOutput(dir, s)
 			d := keys.Verifying.Digest()
